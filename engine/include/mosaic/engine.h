@@ -1,0 +1,235 @@
+/*
+ * Mosaic inference engine: the one public header.
+ *
+ * A model is loaded once and is immutable afterwards; any number of sessions
+ * can be opened on it, each owning its KV cache, sampler state and scratch
+ * memory. Functions return a mosaic_status; on failure the message is
+ * available from mosaic_last_error() on the same thread. No function throws.
+ *
+ * Thread safety: functions taking a `const mosaic_model*` may be called from
+ * any thread at once. A session must be used by one thread at a time (it may
+ * move between threads). mosaic_set_log_callback is process-wide; set it once
+ * before loading.
+ */
+#ifndef MOSAIC_ENGINE_H
+#define MOSAIC_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mosaic_model mosaic_model;
+typedef struct mosaic_session mosaic_session;
+typedef int32_t mosaic_token;
+
+typedef enum mosaic_status {
+  MOSAIC_OK = 0,
+  MOSAIC_ERR_INVALID_ARGUMENT = 1,
+  MOSAIC_ERR_IO = 2,           /* file missing, unreadable, disk full */
+  MOSAIC_ERR_FORMAT = 3,       /* malformed model file */
+  MOSAIC_ERR_UNSUPPORTED = 4,  /* unknown architecture, tensor type, tokenizer */
+  MOSAIC_ERR_CANCELLED = 5,    /* a progress/stream callback asked to stop */
+  MOSAIC_ERR_CONTEXT_FULL = 6, /* the session's context cannot take more tokens */
+  MOSAIC_ERR_OUT_OF_MEMORY = 7,
+  MOSAIC_ERR_INTERNAL = 8
+} mosaic_status;
+
+/* Human-readable message of the last failed call on this thread ("" if none).
+ * The pointer stays valid until the next engine call on this thread. */
+const char* mosaic_last_error(void);
+const char* mosaic_status_name(mosaic_status status);
+
+typedef enum mosaic_log_level {
+  MOSAIC_LOG_DEBUG = 0,
+  MOSAIC_LOG_INFO = 1,
+  MOSAIC_LOG_WARN = 2,
+  MOSAIC_LOG_ERROR = 3
+} mosaic_log_level;
+
+/* Receives engine log lines (no trailing newline). May be called from any
+ * engine thread. NULL restores the default (discard). */
+typedef void (*mosaic_log_fn)(mosaic_log_level level, const char* message, void* user);
+void mosaic_set_log_callback(mosaic_log_fn fn, void* user);
+
+/* Progress of a long call, fraction in [0, 1]. Return 0 to continue, non-zero
+ * to cancel: the call then returns MOSAIC_ERR_CANCELLED and leaves no partial
+ * state behind (a cancelled load frees everything; a cancelled prompt feed
+ * leaves the session as it was before the call). */
+typedef int (*mosaic_progress_fn)(float fraction, void* user);
+
+/* ---- Models --------------------------------------------------------------- */
+
+typedef struct mosaic_model_params {
+  mosaic_progress_fn progress; /* may be NULL */
+  void* progress_user;
+} mosaic_model_params;
+
+mosaic_model_params mosaic_model_default_params(void);
+
+/* Loads a GGUF model (for split files, the path of the first part
+ * "...-00001-of-0000N.gguf"). The file is memory-mapped and validated: every
+ * tensor the architecture needs must be present with the expected shape and a
+ * supported type. On success *out_model owns the model; free it with
+ * mosaic_model_free after every session on it is freed. */
+mosaic_status mosaic_model_load(const char* path, const mosaic_model_params* params,
+                                mosaic_model** out_model);
+void mosaic_model_free(mosaic_model* model);
+
+typedef struct mosaic_model_info {
+  char architecture[32];     /* general.architecture, e.g. "qwen3moe" */
+  char name[128];            /* general.name or "" */
+  char quantization[32];     /* dominant weight type, e.g. "Q4_K" or "mixed Q4_K/Q6_K" */
+  uint64_t n_params_total;   /* all weights */
+  uint64_t n_params_active;  /* weights used per token (chosen experts only) */
+  uint64_t file_bytes;       /* tensor data bytes */
+  int32_t n_vocab;
+  int32_t n_ctx_train;
+  int32_t n_embd;
+  int32_t n_layer;
+  int32_t n_head;
+  int32_t n_head_kv;
+  int32_t n_expert;       /* 0 for dense models */
+  int32_t n_expert_used;
+  uint64_t kv_bytes_per_token; /* with the default F16 cache */
+} mosaic_model_info;
+
+mosaic_status mosaic_model_get_info(const mosaic_model* model, mosaic_model_info* out_info);
+
+/* Value of a metadata key rendered as text (arrays abbreviated), for tools. */
+mosaic_status mosaic_model_meta_string(const mosaic_model* model, const char* key, char* buf,
+                                       size_t buf_size);
+
+/* ---- Tokens --------------------------------------------------------------- */
+
+int32_t mosaic_vocab_size(const mosaic_model* model);
+mosaic_token mosaic_token_bos(const mosaic_model* model); /* -1 if none */
+mosaic_token mosaic_token_eos(const mosaic_model* model); /* -1 if none */
+/* True for tokens that end a turn (eos, eot, <|im_end|>, ...). */
+int mosaic_token_is_end_of_generation(const mosaic_model* model, mosaic_token token);
+
+typedef enum mosaic_tokenize_flags {
+  MOSAIC_TOKENIZE_DEFAULT = 0,
+  MOSAIC_TOKENIZE_ADD_SPECIAL = 1,   /* add BOS/EOS as the model's metadata asks */
+  MOSAIC_TOKENIZE_PARSE_SPECIAL = 2  /* match control tokens like <|im_start|> in text */
+} mosaic_tokenize_flags;
+
+/* Tokenizes `text_len` bytes of UTF-8. Writes at most `capacity` tokens and
+ * sets *out_count to the number needed; if that exceeds capacity, returns
+ * MOSAIC_ERR_INVALID_ARGUMENT and the caller retries with a bigger buffer. */
+mosaic_status mosaic_tokenize(const mosaic_model* model, const char* text, size_t text_len,
+                              int flags, mosaic_token* out_tokens, size_t capacity,
+                              size_t* out_count);
+
+/* The bytes a token stands for (may be part of a UTF-8 character). Writes at
+ * most buf_size bytes (no terminator) and sets *out_len to the full length. */
+mosaic_status mosaic_token_to_piece(const mosaic_model* model, mosaic_token token, char* buf,
+                                    size_t buf_size, size_t* out_len);
+
+/* ---- Sessions ------------------------------------------------------------- */
+
+typedef enum mosaic_kv_type { MOSAIC_KV_F16 = 0, MOSAIC_KV_F32 = 1 } mosaic_kv_type;
+
+typedef enum mosaic_logits_mode {
+  MOSAIC_LOGITS_LAST = 0, /* keep logits of the last fed position only */
+  MOSAIC_LOGITS_ALL = 1   /* keep logits of every position of the last feed */
+} mosaic_logits_mode;
+
+typedef struct mosaic_session_params {
+  int32_t n_ctx;        /* context length in tokens; 0 = min(model's trained length, 4096) */
+  int32_t n_threads;    /* 0 = number of physical cores */
+  int32_t n_batch;      /* prompt tokens processed per forward pass; 0 = 512 */
+  mosaic_kv_type kv_type;
+  mosaic_logits_mode logits_mode;
+} mosaic_session_params;
+
+mosaic_session_params mosaic_session_default_params(void);
+
+/* Opens a session with its own KV cache (allocated now, so a context that
+ * does not fit in memory fails here with MOSAIC_ERR_OUT_OF_MEMORY). The model
+ * must outlive the session. */
+mosaic_status mosaic_session_new(const mosaic_model* model, const mosaic_session_params* params,
+                                 mosaic_session** out_session);
+void mosaic_session_free(mosaic_session* session);
+
+/* Number of tokens currently in the session's context, and its capacity. */
+int32_t mosaic_session_n_past(const mosaic_session* session);
+int32_t mosaic_session_n_ctx(const mosaic_session* session);
+
+/* Forgets every token from position n_keep on (0 clears the context); used to
+ * reuse a shared prefix. n_keep must be <= n_past. */
+mosaic_status mosaic_session_truncate(mosaic_session* session, int32_t n_keep);
+
+/* Appends tokens to the context and runs the model over them in batches of
+ * n_batch, reporting progress after each batch. If they do not all fit in the
+ * remaining context, nothing is processed and MOSAIC_ERR_CONTEXT_FULL is
+ * returned (the caller decides what to drop: never silent truncation). */
+mosaic_status mosaic_session_feed(mosaic_session* session, const mosaic_token* tokens,
+                                  size_t n_tokens, mosaic_progress_fn progress,
+                                  void* progress_user);
+
+/* Logits (n_vocab floats) of the i-th position of the last feed. With
+ * MOSAIC_LOGITS_LAST only the last position is kept (index -1 or n-1).
+ * Returns NULL if nothing was fed or i is out of range. Valid until the next
+ * feed/truncate on the session. */
+const float* mosaic_session_logits(const mosaic_session* session, int32_t i);
+
+typedef struct mosaic_sampler_params {
+  float temperature;        /* <= 0: greedy */
+  int32_t top_k;            /* <= 0: off */
+  float top_p;              /* >= 1: off */
+  float min_p;              /* <= 0: off */
+  float repeat_penalty;     /* 1: off; applied to tokens in the last repeat_last_n */
+  float presence_penalty;   /* 0: off */
+  float frequency_penalty;  /* 0: off */
+  int32_t repeat_last_n;    /* window for the penalties; 0 = 64 */
+  uint64_t seed;
+} mosaic_sampler_params;
+
+mosaic_sampler_params mosaic_sampler_default_params(void);
+
+/* Configures the session's sampler and resets its random state to `seed`. */
+mosaic_status mosaic_session_set_sampler(mosaic_session* session,
+                                         const mosaic_sampler_params* params);
+
+/* Samples a token from the logits of the last fed position. */
+mosaic_status mosaic_session_sample(mosaic_session* session, mosaic_token* out_token);
+
+/* Called for each generated token with the text it completes. `text` holds
+ * only whole UTF-8 characters (bytes of a character split across tokens are
+ * held back until it is complete) and is not NUL-terminated. Return 0 to go
+ * on, non-zero to stop (generate then returns MOSAIC_OK). */
+typedef int (*mosaic_token_fn)(mosaic_token token, const char* text, size_t text_len, void* user);
+
+typedef enum mosaic_stop_reason {
+  MOSAIC_STOP_END_OF_GENERATION = 0, /* the model produced an end token */
+  MOSAIC_STOP_MAX_TOKENS = 1,
+  MOSAIC_STOP_CALLBACK = 2,
+  MOSAIC_STOP_CONTEXT_FULL = 3 /* no room for another token: reported, not truncated */
+} mosaic_stop_reason;
+
+/* Samples and feeds up to max_tokens tokens, streaming each through `on_token`.
+ * The end-of-generation token is not fed nor streamed. */
+mosaic_status mosaic_session_generate(mosaic_session* session, int32_t max_tokens,
+                                      mosaic_token_fn on_token, void* user,
+                                      mosaic_stop_reason* out_reason);
+
+typedef struct mosaic_timings {
+  double load_ms;          /* model load (from the model) */
+  double prompt_ms;        /* total time in feeds of more than one token */
+  int64_t prompt_tokens;
+  double generate_ms;      /* total time in single-token decode steps */
+  int64_t generated_tokens;
+  double first_token_ms;   /* last generate call: start to first token streamed */
+} mosaic_timings;
+
+mosaic_status mosaic_session_get_timings(const mosaic_session* session, mosaic_timings* out);
+void mosaic_session_reset_timings(mosaic_session* session);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOSAIC_ENGINE_H */

@@ -85,6 +85,7 @@ typedef struct mosaic_model_info {
   uint64_t n_params_total;   /* all weights */
   uint64_t n_params_active;  /* weights used per token (chosen experts only) */
   uint64_t file_bytes;       /* tensor data bytes */
+  uint64_t active_bytes_per_token; /* weight bytes read to decode one token */
   int32_t n_vocab;
   int32_t n_ctx_train;
   int32_t n_embd;

@@ -1,0 +1,129 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "kernels/cpu/ops.h"
+#include "kernels/cpu/quant.h"
+#include "tests/kernels/test_util.h"
+
+namespace mosaic::kernels {
+namespace {
+
+TEST(KernelOps, RmsNorm) {
+  for (int64_t n : {1, 7, 64, 1000, 4096}) {
+    const auto x = test::random_floats(n, 1);
+    const auto wt = test::random_floats(n, 2);
+    for (const float* weight : {static_cast<const float*>(nullptr), wt.data()}) {
+      std::vector<float> a(n), b(n);
+      rms_norm(x.data(), weight, a.data(), n, 1e-6f);
+      ref::rms_norm(x.data(), weight, b.data(), n, 1e-6f);
+      EXPECT_LE(test::normalized_max_error(a.data(), b.data(), n), 1e-6) << n;
+      std::vector<float> inplace = x;  // y may alias x
+      rms_norm(inplace.data(), weight, inplace.data(), n, 1e-6f);
+      EXPECT_LE(test::normalized_max_error(inplace.data(), b.data(), n), 1e-6) << n;
+    }
+  }
+  std::vector<float> zeros(16, 0.f), out(16);
+  rms_norm(zeros.data(), nullptr, out.data(), 16, 1e-5f);
+  for (float v : out) EXPECT_EQ(v, 0.f);
+}
+
+TEST(KernelOps, RopeNeox) {
+  const int64_t n_heads = 3, head_dim = 64;
+  for (int64_t rope_dims : {64, 32}) {
+    for (int64_t pos : {0, 1, 17, 4095}) {
+      const auto x = test::random_floats(n_heads * head_dim, 4);
+      auto a = x, b = x;
+      rope_neox(a.data(), n_heads, head_dim, rope_dims, pos, 10000.f, 1.f);
+      ref::rope_neox(b.data(), n_heads, head_dim, rope_dims, pos, 10000.f, 1.f);
+      EXPECT_LE(test::normalized_max_error(a.data(), b.data(), a.size()), 2e-6);
+      if (pos == 0) EXPECT_EQ(a, x);  // angle 0: identity
+      for (int64_t h = 0; h < n_heads; ++h) {
+        double n0 = 0, n1 = 0;
+        for (int64_t i = 0; i < head_dim; ++i) {
+          n0 += x[h * head_dim + i] * x[h * head_dim + i];
+          n1 += a[h * head_dim + i] * a[h * head_dim + i];
+          if (i >= rope_dims) EXPECT_EQ(a[h * head_dim + i], x[h * head_dim + i]);  // not rotated
+        }
+        EXPECT_NEAR(n0, n1, 1e-4 * n0);  // rotation keeps the norm
+      }
+    }
+  }
+  // Known answer: pair (0, half) at pos 1 with dim 0 rotates by exactly 1 rad.
+  std::vector<float> v(4, 0.f);
+  v[0] = 1.f;
+  rope_neox(v.data(), 1, 4, 4, 1, 10000.f, 1.f);
+  EXPECT_NEAR(v[0], std::cos(1.0), 1e-6);
+  EXPECT_NEAR(v[2], std::sin(1.0), 1e-6);
+}
+
+TEST(KernelOps, Softmax) {
+  for (int64_t n : {1, 5, 100, 4096}) {
+    auto a = test::random_floats(n, 8, 5.f);
+    a[0] = 1000.f;  // large values must not overflow
+    auto b = a;
+    softmax(a.data(), n);
+    ref::softmax(b.data(), n);
+    double sum = 0;
+    for (float v : a) {
+      ASSERT_TRUE(std::isfinite(v));
+      sum += v;
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-5);
+    EXPECT_LE(test::normalized_max_error(a.data(), b.data(), n), 1e-5);
+  }
+  std::vector<float> neg_inf = {-INFINITY, 0.f, -INFINITY};
+  softmax(neg_inf.data(), 3);
+  EXPECT_EQ(neg_inf[0], 0.f);
+  EXPECT_EQ(neg_inf[1], 1.f);
+}
+
+TEST(KernelOps, Swiglu) {
+  const int64_t n = 999;
+  const auto g = test::random_floats(n, 1, 4.f), u = test::random_floats(n, 2);
+  std::vector<float> a(n), b(n);
+  swiglu(g.data(), u.data(), a.data(), n);
+  ref::swiglu(g.data(), u.data(), b.data(), n);
+  EXPECT_LE(test::normalized_max_error(a.data(), b.data(), n), 1e-6);
+  auto alias = g;
+  swiglu(alias.data(), u.data(), alias.data(), n);
+  EXPECT_EQ(alias, a);
+  std::vector<float> big = {100.f, -100.f}, one = {1.f, 1.f}, out(2);
+  swiglu(big.data(), one.data(), out.data(), 2);
+  EXPECT_NEAR(out[0], 100.f, 1e-4);
+  EXPECT_NEAR(out[1], 0.f, 1e-4);
+}
+
+TEST(KernelOps, AxpyScale) {
+  const int64_t n = 103;
+  const auto x = test::random_floats(n, 1);
+  auto y = test::random_floats(n, 2);
+  const auto y0 = y;
+  axpy(y.data(), 0.5f, x.data(), n);
+  for (int64_t i = 0; i < n; ++i) EXPECT_FLOAT_EQ(y[i], y0[i] + 0.5f * x[i]);
+  scale(y.data(), 2.f, n);
+  for (int64_t i = 0; i < n; ++i) EXPECT_FLOAT_EQ(y[i], 2.f * (y0[i] + 0.5f * x[i]));
+}
+
+TEST(KernelOps, AxpyF16OnEveryIsa) {
+  test::IsaGuard guard;
+  for (int64_t n : {1, 8, 15, 16, 33, 128, 1001}) {
+    const auto xf = test::random_floats(n, 5);
+    std::vector<uint16_t> xh(n);
+    for (int64_t i = 0; i < n; ++i) xh[i] = fp32_to_fp16(xf[i]);
+    const auto y0 = test::random_floats(n, 6);
+    auto expect = y0;
+    ref::axpy_f16(expect.data(), -0.75f, xh.data(), n);
+    for (CpuIsa isa : test::all_isas()) {
+      if (!set_active_isa(isa)) continue;
+      auto y = y0;
+      axpy_f16(y.data(), -0.75f, xh.data(), n);
+      // FMA may round once where the reference rounds twice.
+      EXPECT_LE(test::normalized_max_error(y.data(), expect.data(), n), 1e-6)
+          << isa_name(isa) << " " << n;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mosaic::kernels

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libpcre2-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev
 )
 
 missing=()

@@ -1,0 +1,56 @@
+#include "app/bench/bench_options.h"
+
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace mosaic::bench {
+
+int physical_cores() {
+  std::set<std::pair<int, int>> cores;
+  for (unsigned cpu = 0;; ++cpu) {
+    const std::string dir = "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/topology/";
+    std::ifstream core_file(dir + "core_id"), package_file(dir + "physical_package_id");
+    int core = 0, package = 0;
+    if (!(core_file >> core) || !(package_file >> package)) break;
+    cores.insert({package, core});
+  }
+  if (!cores.empty()) return static_cast<int>(cores.size());
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+std::function<void()> add_bench_options(CLI::App& app, BenchOptions& o) {
+  app.add_option("-m,--model", o.model_paths, "GGUF model to measure (repeat for several)")
+      ->required();
+  app.add_option("-p,--n-prompt", o.n_prompt, "Prompt tokens fed in one call (0: skip pp)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("-n,--n-gen", o.n_gen, "Tokens generated one at a time (0: skip tg)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("-t,--threads", o.threads, "Threads for the engine and the bandwidth test")
+      ->check(CLI::PositiveNumber)
+      ->default_str("physical cores");
+  app.add_option("-r,--repetitions", o.repetitions, "Measured runs per test (after a warm-up)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--kv-type", o.kv_type, "KV cache element type")
+      ->check(CLI::IsMember({"f16", "f32"}))
+      ->capture_default_str();
+  app.add_option("--bandwidth-mib", o.bandwidth_buffer_mib,
+                 "Buffer of the memory bandwidth test in MiB (keep it far above the caches)")
+      ->check(CLI::Range(int64_t{64}, int64_t{1} << 20))
+      ->capture_default_str();
+  app.add_flag_callback(
+      "--json", [&o] { o.format = ReportFormat::Json; }, "Print JSON instead of a table");
+  return [&o] {
+    if (o.n_prompt == 0 && o.n_gen == 0) {
+      throw CLI::ValidationError("-p/-n", "both tests are disabled (-p 0 -n 0)");
+    }
+    if (o.threads == 0) o.threads = physical_cores();
+  };
+}
+
+}  // namespace mosaic::bench

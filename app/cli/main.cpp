@@ -1,0 +1,76 @@
+// mosaic-cli: inspect models, tokenize, generate, and write test models.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/cli/cli_error.h"
+#include "app/cli/subcommands.h"
+#include "app/core/logging.h"
+
+#ifndef MOSAIC_VERSION
+#define MOSAIC_VERSION "unknown"
+#endif
+
+namespace {
+
+using namespace mosaic::cli;
+
+int run_parsed(const CLI::App& app, const std::vector<Subcommand>& subcommands) {
+  for (const auto& subcommand : subcommands) {
+    if (!subcommand.app->parsed()) continue;
+    try {
+      return subcommand.run();
+    } catch (const UsageError& e) {
+      fmt::print(stderr, "{} {}: error: {}\nRun with --help for more information.\n",
+                 app.get_name(), subcommand.app->get_name(), e.what());
+      return kExitUsage;
+    } catch (const CommandError& e) {
+      fmt::print(stderr, "{} {}: error: {}\n", app.get_name(), subcommand.app->get_name(),
+                 e.what());
+      return kExitFailure;
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "{} {}: unexpected error: {}\n", app.get_name(),
+                 subcommand.app->get_name(), e.what());
+      return kExitFailure;
+    }
+  }
+  return kExitUsage;  // unreachable: a subcommand is required
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Mosaic: run mixture-of-experts language models locally", "mosaic-cli"};
+  app.set_version_flag("--version", "mosaic-cli " MOSAIC_VERSION);
+  std::optional<std::string> log_level;
+  app.add_option("--log-level", log_level,
+                 "trace, debug, info, warn, error or off (default: $MOSAIC_LOG_LEVEL, else "
+                 "warnings on stderr and info in the log file)");
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the subcommand
+
+  const std::vector<Subcommand> subcommands = {add_info_command(app), add_tokenize_command(app),
+                                               add_generate_command(app),
+                                               add_make_test_model_command(app)};
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help, the version or the error
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  try {
+    mosaic::app::init_logging({"mosaic-cli", log_level, mosaic::app::LogFile::Enabled});
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "{}: error: {}\n", app.get_name(), e.what());
+    return kExitUsage;
+  }
+  const int code = run_parsed(app, subcommands);
+  mosaic::app::shutdown_logging();
+  return code;
+}

@@ -4,8 +4,13 @@
 // Every malformed input ends in one mosaic::Error naming the file and the
 // problem (and the key or tensor), never in a crash: all reads are bounds
 // checked against the file size. Error codes: Io (cannot open/map, missing
-// split part), Format (malformed), Unsupported (tensor type Mosaic cannot run),
-// Cancelled (progress callback returned false).
+// split part), Format (malformed), Unsupported (GGUF version or tensor type
+// Mosaic cannot handle), Cancelled (progress callback returned false).
+//
+// A GgufFile is immutable after open(), so its const methods may be called
+// from any number of threads. The maps are MAP_PRIVATE/PROT_READ: if another
+// process truncates a file while it is mapped, touching the lost pages raises
+// SIGBUS; that cannot be validated away.
 #pragma once
 
 #include <array>

@@ -28,9 +28,10 @@ struct FdGuard {
 }  // namespace
 
 MappedFile MappedFile::open(const std::string& path) {
-  if (path.empty())
+  if (path.empty()) {
     fail(ErrorCode::Io,
          "cannot open model file: empty path (" + std::string(std::strerror(ENOENT)) + ")");
+  }
   // O_NONBLOCK: opening a FIFO by mistake must not hang; it is rejected below.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) io_fail(path, "open", errno);

@@ -82,7 +82,7 @@ TEST(GgufMalformed, FileLevelProblems) {
   TempDir dir;
   test::write_bytes(dir.file("empty.gguf"), std::vector<uint8_t>{});
   expect_failure(capture([&] { (void)GgufFile::open(dir.file("empty.gguf")); }), ErrorCode::Format,
-                 {"empty.gguf", "empty"});
+                 {"empty.gguf", "file is empty"});
   expect_failure(capture([&] { (void)GgufFile::open(dir.file("absent.gguf")); }), ErrorCode::Io,
                  {"absent.gguf", "No such file or directory"});
   expect_failure(capture([&] { (void)GgufFile::open(""); }), ErrorCode::Io,

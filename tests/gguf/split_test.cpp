@@ -150,6 +150,10 @@ TEST(GgufSplit, BadSplitKeys) {
   write_part(dir.file("renamed.gguf"), 0, 2, 2, "a");
   expect_failure(capture([&] { (void)GgufFile::open(dir.file("renamed.gguf")); }),
                  ErrorCode::Format, {"renamed.gguf", "-00001-of-00002.gguf"});
+  // Named as the second part, but says it is the first.
+  write_part(dir.file("x-00002-of-00002.gguf"), 0, 2, 2, "a");
+  expect_failure(capture([&] { (void)GgufFile::open(dir.file("x-00002-of-00002.gguf")); }),
+                 ErrorCode::Format, {"is part 1 of", "does not end in '-00001-of-00002.gguf'"});
   write_part(dir.file("no.gguf"), 5, 2, 2, "a");
   expect_failure(capture([&] { (void)GgufFile::open(dir.file("no.gguf")); }), ErrorCode::Format,
                  {"split.no is 5"});

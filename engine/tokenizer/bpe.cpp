@@ -18,8 +18,8 @@ BpeModel::BpeModel(const Vocab& vocab, const TokenIndex& index, bool ignore_merg
     // Search from 1 so that a merge whose left part is " " still splits right.
     const size_t sp = m.size() > 1 ? m.find(' ', 1) : std::string::npos;
     if (sp == std::string::npos || sp + 1 >= m.size()) {
-      fail(ErrorCode::Format, "tokenizer.ggml.merges[" + std::to_string(r) + "] = '" + m +
-                                  "' is not of the form 'left right'");
+      fail(ErrorCode::Format, "tokenizer: tokenizer.ggml.merges[" + std::to_string(r) + "] = '" +
+                                  m + "' is not of the form 'left right'");
     }
     const std::string_view left(m.data(), sp);
     const std::string_view right(m.data() + sp + 1, m.size() - sp - 1);
@@ -27,8 +27,8 @@ BpeModel::BpeModel(const Vocab& vocab, const TokenIndex& index, bool ignore_merg
     const int32_t b = index.find(right);
     const int32_t c = index.find(std::string(left) + std::string(right));
     if (a < 0 || b < 0 || c < 0) {
-      fail(ErrorCode::Format, "tokenizer.ggml.merges[" + std::to_string(r) + "] = '" + m +
-                                  "' refers to a text that is not in tokenizer.ggml.tokens");
+      fail(ErrorCode::Format, "tokenizer: tokenizer.ggml.merges[" + std::to_string(r) + "] = '" +
+                                  m + "' refers to a text that is not in tokenizer.ggml.tokens");
     }
     merges_.try_emplace(key(a, b), Merge{static_cast<int32_t>(r), c});  // first rank wins
   }

@@ -119,6 +119,65 @@ Combining marks: é vs é, ñ vs ñ — café, mañana. Tabs:	a	b	c
     Indented line with four spaces.
         Eight spaces here, then a newline.
 
+Every good engineer knows that measuring comes before optimizing. Profile the program, find the
+hot loop, and only then change the code. Memory bandwidth often matters more than arithmetic:
+reading weights from memory is slower than multiplying them, so smaller weights run faster.
+Quantization stores each weight in four or eight bits instead of sixteen, which saves space and
+time. Experts in a mixture-of-experts model are chosen per token by a small router network, and
+only the selected experts are computed, which keeps the active parameter count low.
+Yesterday my neighbour asked whether the library would open on Sunday. I told her that I wasn't
+sure, but that the schedule was posted online. She thanked me and walked her dog to the park.
+Reading, writing, thinking, learning, building, testing, shipping, fixing, improving, repeating.
+
+```rust
+fn main() {
+    let words = vec!["alpha", "beta", "gamma"];
+    for (index, word) in words.iter().enumerate() {
+        println!("{}: {}", index, word.to_uppercase());
+    }
+    let total: u64 = (1..=100).map(|x| x * x).sum();
+    assert_eq!(total, 338350);
+}
+```
+
+```javascript
+const fetchData = async (url) => {
+  const response = await fetch(url, { method: "GET", headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+};
+export default fetchData;
+```
+
+$ cmake -S . -B build -G Ninja && cmake --build build -j8 && ctest --test-dir build
+error: expected ';' after expression (line 42, column 17)
+warning: unused variable 'tmp' [-Wunused-variable]
+
+La science avance lorsque les chercheurs partagent leurs résultats. Les ordinateurs modernes
+calculent des milliards d'opérations par seconde, mais la mémoire reste souvent le goulot
+d'étranglement. Nous écrivons des programmes, nous les testons, puis nous les améliorons.
+Mon frère habite à Lyon depuis trois ans ; il travaille dans une entreprise qui fabrique des vélos.
+
+Die Wissenschaft lebt vom Austausch der Ergebnisse. Moderne Rechner führen Milliarden von
+Operationen pro Sekunde aus, doch der Speicher ist oft der Engpass. Meine Schwester wohnt in
+Hamburg und arbeitet als Ärztin in einem großen Krankenhaus. Übermorgen fahren wir nach Wien.
+
+La ciencia avanza cuando los investigadores comparten sus resultados. Mañana iremos a la playa
+si hace buen tiempo. Los niños juegan en el jardín mientras sus padres preparan la cena.
+A ciência avança quando os pesquisadores compartilham seus resultados. Obrigado pela ajuda!
+La scienza progredisce quando i ricercatori condividono i loro risultati. Grazie mille!
+
+计算机科学是研究计算和信息处理的学科。程序员编写代码，测试代码，然后不断改进代码。
+春天来了，花园里的花都开了。孩子们在操场上玩耍，老师们在办公室里批改作业。
+机器学习模型需要大量的数据和计算资源，训练一个大模型可能需要几个星期的时间。
+コンピュータ科学は計算と情報処理を研究する学問です。春になると、桜の花が咲きます。
+子供たちは公園で遊んでいて、先生たちは教室で授業の準備をしています。
+機械学習のモデルを訓練するには、たくさんのデータと計算資源が必要です。
+
+Numbers: 1, 22, 333, 4444, 55555, 666666, 7777777, 2^10 = 1024, 2^16 = 65536, 2^32 = 4294967296.
+Dates: 2025-01-15, 15/01/2025, January 15th, 2025. Times: 09:00, 12:30, 23:59:59.
+Versions: v1.2.3, 10.42, 3.11.4, 0.0.1-alpha. Percentages: 0.5%, 99.9%, 100%.
+
 The end of the sample. The end, the end, the end: thank you for reading this text.
 )txt";
   return kText;

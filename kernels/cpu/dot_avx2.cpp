@@ -125,23 +125,19 @@ float dot_q4_K(int64_t n, const void* wv, const void* xv) {
   __m256 acc = _mm256_setzero_ps();
   float acc_min = 0.f;
   for (int64_t b = 0; b < nb; ++b) {
-    uint32_t u[4];
-    q4k_unpack_scales(w[b].scales, u);
-    uint8_t sm[16];
-    std::memcpy(sm, u, 16);
+    const __m128i smb = q4k_unpack_scales_v(w[b].scales);
     const float dx = x[b].d;
     // mins: sum_j m[j] * (bsums[2j] + bsums[2j+1])
     const __m256i bs = load256(x[b].bsums);
     const __m128i pair_sums =
         _mm_hadd_epi16(_mm256_castsi256_si128(bs), _mm256_extracti128_si256(bs, 1));
-    const __m128i mins16 =
-        _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(sm + 8)));
-    const __m128i pm = _mm_madd_epi16(mins16, pair_sums);
+    const __m128i pm = _mm_madd_epi16(_mm_cvtepu8_epi16(_mm_srli_si128(smb, 8)), pair_sums);
     const __m128i pm2 = _mm_add_epi32(pm, _mm_shuffle_epi32(pm, _MM_SHUFFLE(1, 0, 3, 2)));
     const int32_t msum =
         _mm_cvtsi128_si32(_mm_add_epi32(pm2, _mm_shuffle_epi32(pm2, _MM_SHUFFLE(2, 3, 0, 1))));
     acc_min += f16c_to_float(w[b].dmin) * dx * static_cast<float>(msum);
 
+    const __m256i sc2 = _mm256_broadcastsi128_si256(smb);
     __m256i sumi = _mm256_setzero_si256();
     for (int c = 0; c < 4; ++c) {
       const __m256i q = load256(w[b].qs + 32 * c);
@@ -149,8 +145,13 @@ float dot_q4_K(int64_t n, const void* wv, const void* xv) {
       const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
       const __m256i p0 = _mm256_maddubs_epi16(lo, load256(x[b].qs + 64 * c));
       const __m256i p1 = _mm256_maddubs_epi16(hi, load256(x[b].qs + 64 * c + 32));
-      sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p0, _mm256_set1_epi16(sm[2 * c])));
-      sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p1, _mm256_set1_epi16(sm[2 * c + 1])));
+      // int16 lanes all equal to sc[j]: pick byte j, zero-extend (0x80 -> 0).
+      const __m256i s0 =
+          _mm256_shuffle_epi8(sc2, _mm256_set1_epi16(static_cast<int16_t>(0x8000 | (2 * c))));
+      const __m256i s1 =
+          _mm256_shuffle_epi8(sc2, _mm256_set1_epi16(static_cast<int16_t>(0x8000 | (2 * c + 1))));
+      sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p0, s0));
+      sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p1, s1));
     }
     acc =
         _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_set1_ps(f16c_to_float(w[b].d) * dx), acc);
@@ -210,9 +211,12 @@ void fill_kernels(IsaKernels& k) {
   k.dot[slot(DType::Q4_K)] = dot_q4_K;
   k.dot[slot(DType::Q6_K)] = dot_q6_K;
   k.dequant[slot(DType::F16)] = dequant_f16;
+  k.quantize[slot(DType::Q8_0)] = quantize_q8_0;
+  k.quantize[slot(DType::Q8_K)] = quantize_q8_K;
   k.axpy_f16 = axpy_f16;
   k.fp32_to_fp16_row = fp32_to_fp16_row;
   fill_gemm(k);
+  fill_gemv(k);
 }
 
 }  // namespace mosaic::kernels::avx2

@@ -183,9 +183,7 @@ float dot_q4_K(int64_t n, const void* wv, const void* xv) {
   __m512 acc = _mm512_setzero_ps();
   __m256 acc_min = _mm256_setzero_ps();
   for (int64_t b = 0; b < nb; ++b) {
-    uint32_t u[4];
-    q4k_unpack_scales(w[b].scales, u);
-    const __m256i sm16 = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u)));
+    const __m256i sm16 = _mm256_cvtepu8_epi16(q4k_unpack_scales_v(w[b].scales));
     const __m256i bsums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].bsums));
     const __m256i pm = _mm256_madd_epi16(bsums, _mm256_permutexvar_epi16(min_dup, sm16));
     const float dx = x[b].d;
@@ -279,9 +277,12 @@ void fill_kernels(IsaKernels& k) {
   k.dot[slot(DType::Q4_K)] = dot_q4_K;
   k.dot[slot(DType::Q6_K)] = dot_q6_K;
   k.dequant[slot(DType::F16)] = dequant_f16;
+  k.quantize[slot(DType::Q8_0)] = quantize_q8_0;
+  k.quantize[slot(DType::Q8_K)] = quantize_q8_K;
   k.axpy_f16 = axpy_f16;
   k.fp32_to_fp16_row = fp32_to_fp16_row;
   fill_gemm(k);
+  fill_gemv(k);
 }
 
 }  // namespace mosaic::kernels::avx512

@@ -30,13 +30,26 @@ struct GemmItem {
 };
 
 using GemmFn = void (*)(const GemmItem& item);
+
+// Decode path: the activation row is rearranged once per matmul call into an
+// ISA-specific layout (gemv_prep) so that each weight block needs fewer
+// instructions; gemv then computes y[r] for n_rows consecutive weight rows.
+using GemvPrepBytesFn = size_t (*)(DType w_type, int64_t n_in);  // 0: no gemv for the type
+using GemvPrepFn = void (*)(DType w_type, int64_t n_in, const uint8_t* x_row, uint8_t* out);
+using GemvFn = void (*)(DType w_type, int64_t n_in, const uint8_t* w, size_t w_row_bytes,
+                        int64_t n_rows, const uint8_t* x_prepared, float* y);
 using GemmScratchFn = size_t (*)(DType type, int64_t n_in, int64_t n_tok);
 
 struct IsaKernels {
   DotFn dot[kDTypeSlots] = {};      // weight type -> dot with vec_dot_type row
   RowFn dequant[kDTypeSlots] = {};  // null: use the reference
-  GemmFn gemm[kDTypeSlots] = {};    // null: no blocked kernel for that type
+  // Activation quantizers (same bytes as the reference); null: reference.
+  void (*quantize[kDTypeSlots])(const float* src, void* dst, int64_t n) = {};
+  GemmFn gemm[kDTypeSlots] = {};  // null: no blocked kernel for that type
   GemmScratchFn gemm_scratch = nullptr;
+  GemvPrepBytesFn gemv_prep_bytes = nullptr;
+  GemvPrepFn gemv_prep = nullptr;
+  GemvFn gemv = nullptr;
   int gemm_rows = 0;        // row block granularity of the blocked kernels
   int gemm_min_tokens = 0;  // below this many tokens, per-row dots are faster
   void (*axpy_f16)(float* y, float a, const uint16_t* x, int64_t n) = nullptr;
@@ -48,14 +61,18 @@ const IsaKernels& active_kernels();
 const IsaKernels& kernels_for(CpuIsa isa);
 
 // Filled by the per-ISA translation units (only built on x86): dot_*.cpp
-// fill the dot/row entries and call fill_gemm from matmul_*.cpp.
+// fill the dot/row entries and call fill_gemm (matmul_*.cpp) and fill_gemv
+// (gemv_*.cpp).
 #define MOSAIC_DECLARE_ISA(ns)                                    \
   namespace ns {                                                  \
   void fill_kernels(IsaKernels& k);                               \
   void fill_gemm(IsaKernels& k);                                  \
+  void fill_gemv(IsaKernels& k);                                  \
   void axpy_f16(float* y, float a, const uint16_t* x, int64_t n); \
   void fp32_to_fp16_row(const float* x, uint16_t* y, int64_t n);  \
   void dequant_f16(const void* src, float* dst, int64_t n);       \
+  void quantize_q8_0(const float* x, void* dst, int64_t n);       \
+  void quantize_q8_K(const float* x, void* dst, int64_t n);       \
   }
 MOSAIC_DECLARE_ISA(avx2)
 MOSAIC_DECLARE_ISA(avx512)

@@ -56,6 +56,12 @@ struct WorkItem {
 
 struct CallState {
   std::vector<WorkItem> items;
+  // Decode path: activation rows in the ISA's gemv layout, per task the
+  // offset of its first row (rows follow each other, prep_stride apart).
+  AlignedBuffer prepared;
+  std::vector<size_t> prep_offset;
+  size_t prep_stride = 0;
+  const uint8_t* prep_base = nullptr;
 };
 
 CallState& call_state() {
@@ -68,9 +74,25 @@ inline const uint8_t* act_row(const MatmulTask& t, int64_t r) {
   return t.x + static_cast<size_t>(src) * t.x_stride_bytes;
 }
 
-void run_dots(DType w_type, int64_t n_in, size_t w_rb, const MatmulTask& t, const WorkItem& it) {
-  const DotFn dot = active_kernels().dot[slot(w_type)];
+void run_dots(DType w_type, int64_t n_in, size_t w_rb, const MatmulTask& t, const WorkItem& it,
+              const CallState& cs) {
+  const IsaKernels& k = active_kernels();
   const auto* w = static_cast<const uint8_t*>(t.w);
+  if (cs.prep_base) {
+    // Prepared activations: whole row ranges per call; with several tokens,
+    // a few rows at a time so their weights are reused from L1.
+    const uint8_t* xp = cs.prep_base + cs.prep_offset[static_cast<size_t>(it.task)];
+    const int64_t step = it.tok1 - it.tok0 == 1 ? it.row1 - it.row0 : 8;
+    for (int64_t o = it.row0; o < it.row1; o += step) {
+      const int64_t n = std::min(step, it.row1 - o);
+      for (int64_t r = it.tok0; r < it.tok1; ++r) {
+        k.gemv(w_type, n_in, w + static_cast<size_t>(o) * w_rb, w_rb, n,
+               xp + static_cast<size_t>(r) * cs.prep_stride, t.y + r * t.ldy + o);
+      }
+    }
+    return;
+  }
+  const DotFn dot = k.dot[slot(w_type)];
   for (int64_t o = it.row0; o < it.row1; ++o) {
     const uint8_t* wr = w + static_cast<size_t>(o) * w_rb;
     for (int64_t r = it.tok0; r < it.tok1; ++r) {
@@ -153,8 +175,43 @@ void plan(const IsaKernels& k, int n_threads, DType w_type, int64_t n_in, int64_
   }
 }
 
+// Rearranges the activation rows of every per-row-dot task into the ISA's
+// gemv layout, once per call, on the calling thread (a few microseconds per
+// row: far less than a wake-up of the pool).
+void prepare_activations(const IsaKernels& k, DType w_type, int64_t n_in,
+                         std::span<const MatmulTask> tasks, CallState& cs) {
+  cs.prep_base = nullptr;
+  if (!k.gemv_prep_bytes) return;
+  const size_t stride = (k.gemv_prep_bytes(w_type, n_in) + kAlign - 1) & ~(kAlign - 1);
+  if (stride == 0) return;
+  size_t total = 0;
+  cs.prep_offset.assign(tasks.size(), 0);
+  for (const WorkItem& it : cs.items) {
+    if (it.blocked) continue;
+    size_t& off = cs.prep_offset[static_cast<size_t>(it.task)];
+    if (off == 0) {
+      off = total + 1;  // +1 marks "assigned"; removed below
+      total += stride * static_cast<size_t>(tasks[static_cast<size_t>(it.task)].n_rows);
+    }
+  }
+  if (total == 0) return;
+  uint8_t* base = cs.prepared.get(total);
+  for (size_t ti = 0; ti < tasks.size(); ++ti) {
+    if (cs.prep_offset[ti] == 0) continue;
+    cs.prep_offset[ti] -= 1;
+    const MatmulTask& t = tasks[ti];
+    for (int64_t r = 0; r < t.n_rows; ++r) {
+      k.gemv_prep(w_type, n_in, act_row(t, r),
+                  base + cs.prep_offset[ti] + static_cast<size_t>(r) * stride);
+    }
+  }
+  cs.prep_stride = stride;
+  cs.prep_base = base;
+}
+
 void run_items(ThreadPool& pool, DType w_type, int64_t n_in, std::span<const MatmulTask> tasks,
-               const std::vector<WorkItem>& items) {
+               const CallState& cs) {
+  const std::vector<WorkItem>& items = cs.items;
   const size_t w_rb = row_bytes(w_type, n_in);
   pool.parallel_for(static_cast<int64_t>(items.size()), [&](int64_t i, int) {
     const WorkItem& it = items[static_cast<size_t>(i)];
@@ -162,7 +219,7 @@ void run_items(ThreadPool& pool, DType w_type, int64_t n_in, std::span<const Mat
     if (it.blocked) {
       run_blocked(w_type, n_in, w_rb, t, it);
     } else {
-      run_dots(w_type, n_in, w_rb, t, it);
+      run_dots(w_type, n_in, w_rb, t, it, cs);
     }
   });
 }
@@ -215,8 +272,10 @@ void matmul_tasks(ThreadPool& pool, DType w_type, int64_t n_in, int64_t n_out,
                   std::span<const MatmulTask> tasks) {
   if (n_out <= 0 || tasks.empty()) return;
   CallState& cs = call_state();
-  plan(active_kernels(), pool.size(), w_type, n_in, n_out, tasks, cs.items);
-  run_items(pool, w_type, n_in, tasks, cs.items);
+  const IsaKernels& k = active_kernels();
+  plan(k, pool.size(), w_type, n_in, n_out, tasks, cs.items);
+  prepare_activations(k, w_type, n_in, tasks, cs);
+  run_items(pool, w_type, n_in, tasks, cs);
 }
 
 namespace ref {

@@ -1,11 +1,519 @@
-// AVX-512 blocked matrix kernels (prefill).
+// AVX-512 blocked matrix kernels for many tokens (prefill, busy experts).
+//
+// Layout: "rows in lanes". A work item is a block of 16*NR output rows and a
+// set of tokens. Its weights are repacked once per K chunk into a panel where
+// one 64-byte vector holds the same 4 consecutive inputs of 16 different
+// rows; the micro-kernel then keeps NR x T accumulators in registers
+// (16*NR rows x T tokens), loads each panel vector once per T tokens and
+// broadcasts 4 activation bytes (or 1 float) per token:
+//
+//   quantized weights: vpdpbusd(int32 acc, u8 codes of 16 rows, 4 x s8 of
+//     one token) over one sub-block (16 or 32 inputs), then one scale step
+//     in float: acc += float(int) * d_x(token) * d_w(row) [- min terms].
+//   float weights: vfmadd(acc, 16 rows of W[k], broadcast x[t][k]).
+//
+// Since the outputs of one register are 16 different rows of one token, no
+// horizontal sums are needed and results store straight into y[t].
+//
+// Codes are made unsigned for vpdpbusd and the offset is folded into the
+// integer accumulator's start value, which depends only on the token:
+//   Q8_0: w + 128, start -128 * sum(x)    Q4_0: nibble q, start -8 * sum(x)
+//   Q6_K: q (0..63), start -32 * bsum     Q4_K: nibble q, mins in float.
 #include <immintrin.h>
+
+#include <cstring>
 
 #include "kernels/cpu/blocks.h"
 #include "kernels/cpu/isa.h"
 
 namespace mosaic::kernels::avx512 {
+namespace {
 
-void fill_gemm(IsaKernels& k) { (void)k; }
+constexpr int kNrQuant = 2;  // 32 rows per block
+constexpr int kTQuant = 6;   // tokens per micro-tile
+constexpr int kNrFloat = 4;  // 64 rows per block
+constexpr int kTFloat = 6;
+constexpr int64_t kQuantKc = 2048;  // inputs per K chunk (panel ~70 KB: stays in L2)
+constexpr int64_t kFloatKc = 512;   // (panel 128 KB)
+constexpr int kGemmRows = 64;       // rows per work item (multiple of both block heights)
+
+inline size_t align64(size_t n) { return (n + 63) & ~size_t{63}; }
+
+inline int32_t load_i32(const void* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// In-place transpose of a 16 x 16 matrix of 32-bit elements held in r[0..15]
+// (r[i] lane j -> r[j] lane i): 64 shuffles.
+inline void transpose16(__m512i r[16]) {
+  __m512i a[16], b[16];
+  for (int i = 0; i < 16; i += 2) {
+    a[i] = _mm512_unpacklo_epi32(r[i], r[i + 1]);
+    a[i + 1] = _mm512_unpackhi_epi32(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {
+    b[i + 0] = _mm512_unpacklo_epi64(a[i], a[i + 2]);
+    b[i + 1] = _mm512_unpackhi_epi64(a[i], a[i + 2]);
+    b[i + 2] = _mm512_unpacklo_epi64(a[i + 1], a[i + 3]);
+    b[i + 3] = _mm512_unpackhi_epi64(a[i + 1], a[i + 3]);
+  }
+  // b[4m + k], 128-bit lane L = column 4L + k of rows 4m..4m+3.
+  for (int k = 0; k < 4; ++k) {
+    const __m512i c0 = _mm512_shuffle_i32x4(b[k], b[4 + k], 0x88);
+    const __m512i c1 = _mm512_shuffle_i32x4(b[k], b[4 + k], 0xDD);
+    const __m512i c2 = _mm512_shuffle_i32x4(b[8 + k], b[12 + k], 0x88);
+    const __m512i c3 = _mm512_shuffle_i32x4(b[8 + k], b[12 + k], 0xDD);
+    r[k] = _mm512_shuffle_i32x4(c0, c2, 0x88);
+    r[8 + k] = _mm512_shuffle_i32x4(c0, c2, 0xDD);
+    r[4 + k] = _mm512_shuffle_i32x4(c1, c3, 0x88);
+    r[12 + k] = _mm512_shuffle_i32x4(c1, c3, 0xDD);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Quantized formats: how to get 64 unsigned codes (elements 64c .. 64c+63 of
+// a row) plus the per-sub-block scales, and how to prepare a token.
+
+struct FmtQ8_0 {
+  static constexpr int kSub = 32;
+  static constexpr bool kMin = false;
+  static __m512i codes(const uint8_t* row, int64_t c, int64_t n_in, float* sc) {
+    const auto* b = reinterpret_cast<const BlockQ8_0*>(row);
+    const int64_t b0 = 2 * c;
+    const bool two = (b0 + 1) * kQK8_0 < n_in;
+    sc[0] = _cvtsh_ss(b[b0].d);
+    const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[b0].qs));
+    __m512i v = _mm512_zextsi256_si512(lo);
+    if (two) {
+      sc[1] = _cvtsh_ss(b[b0 + 1].d);
+      v = _mm512_inserti64x4(v, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[b0 + 1].qs)),
+                             1);
+    }
+    return _mm512_xor_si512(v, _mm512_set1_epi8(static_cast<char>(0x80)));
+  }
+};
+
+struct FmtQ4_0 {
+  static constexpr int kSub = 32;
+  static constexpr bool kMin = false;
+  static __m512i codes(const uint8_t* row, int64_t c, int64_t n_in, float* sc) {
+    const auto* b = reinterpret_cast<const BlockQ4_0*>(row);
+    const int64_t b0 = 2 * c;
+    const bool two = (b0 + 1) * kQK4_0 < n_in;
+    sc[0] = _cvtsh_ss(b[b0].d);
+    const __m128i q0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b[b0].qs));
+    __m128i q1 = _mm_setzero_si128();
+    if (two) {
+      sc[1] = _cvtsh_ss(b[b0 + 1].d);
+      q1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b[b0 + 1].qs));
+    }
+    const __m512i q01 = _mm512_castsi256_si512(_mm256_set_m128i(q1, q0));
+    const __m512i v = _mm512_shuffle_i64x2(q01, q01, _MM_SHUFFLE(1, 1, 0, 0));
+    return _mm512_and_si512(_mm512_srlv_epi64(v, _mm512_setr_epi64(0, 0, 4, 4, 0, 0, 4, 4)),
+                            _mm512_set1_epi8(0x0F));
+  }
+};
+
+struct FmtQ4_K {
+  static constexpr int kSub = 32;
+  static constexpr bool kMin = true;
+  static __m512i codes(const uint8_t* row, int64_t c, int64_t, float* sc, float* mn) {
+    const auto& b = reinterpret_cast<const BlockQ4_K*>(row)[c / 4];
+    const int cc = static_cast<int>(c % 4);
+    const float d = _cvtsh_ss(b.d), dmin = _cvtsh_ss(b.dmin);
+    for (int k = 0; k < 2; ++k) {
+      uint8_t s, m;
+      q4k_scale_min(2 * cc + k, b.scales, &s, &m);
+      sc[k] = d * s;
+      mn[k] = dmin * m;
+    }
+    const __m512i v = _mm512_broadcast_i64x4(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs + 32 * cc)));
+    return _mm512_and_si512(_mm512_srlv_epi64(v, _mm512_setr_epi64(0, 0, 0, 0, 4, 4, 4, 4)),
+                            _mm512_set1_epi8(0x0F));
+  }
+};
+
+struct FmtQ6_K {
+  static constexpr int kSub = 16;
+  static constexpr bool kMin = false;
+  static __m512i codes(const uint8_t* row, int64_t c, int64_t, float* sc) {
+    const auto& b = reinterpret_cast<const BlockQ6_K*>(row)[c / 4];
+    const int cc = static_cast<int>(c % 4), h = cc / 2, part = cc % 2;
+    const float d = _cvtsh_ss(b.d);
+    for (int k = 0; k < 4; ++k) sc[k] = d * b.scales[8 * h + 4 * part + k];
+    const __m512i ql = _mm512_loadu_si512(b.ql + 64 * h);
+    const __m512i qh =
+        _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qh + 32 * h)));
+    const __m512i low4 = _mm512_set1_epi8(0x0F), bits45 = _mm512_set1_epi8(0x30);
+    if (part == 0) {
+      return _mm512_or_si512(
+          _mm512_and_si512(ql, low4),
+          _mm512_and_si512(_mm512_sllv_epi64(qh, _mm512_setr_epi64(4, 4, 4, 4, 2, 2, 2, 2)),
+                           bits45));
+    }
+    return _mm512_or_si512(
+        _mm512_and_si512(_mm512_srli_epi16(ql, 4), low4),
+        _mm512_and_si512(_mm512_srlv_epi64(qh, _mm512_setr_epi64(0, 0, 0, 0, 2, 2, 2, 2)), bits45));
+  }
+};
+
+template <class F>
+inline __m512i fmt_codes(const uint8_t* row, int64_t c, int64_t n_in, float* sc, float* mn) {
+  if constexpr (F::kMin) {
+    return F::codes(row, c, n_in, sc, mn);
+  } else {
+    (void)mn;
+    return F::codes(row, c, n_in, sc);
+  }
+}
+
+template <class F, int NR>
+struct QuantPanel {
+  static constexpr int kG = F::kSub / 4;  // 4-byte groups per sub-block
+  static constexpr size_t kCodeBytes = static_cast<size_t>(kG) * NR * 64;
+  static constexpr size_t kSubStride = kCodeBytes + NR * 64 * (F::kMin ? 2 : 1);
+  static size_t bytes(int64_t kc) {
+    const int64_t n_sub = (kc + 63) / 64 * (64 / F::kSub);  // whole 64-input chunks
+    return static_cast<size_t>(n_sub) * kSubStride;
+  }
+};
+
+// Repacks rows [0, n_rows) (of a block of 16*NR) for inputs [k0, k0 + kc).
+template <class F, int NR>
+void repack_quant(const GemmItem& it, int64_t k0, int64_t kc, uint8_t* panel) {
+  using P = QuantPanel<F, NR>;
+  const int64_t c0 = k0 / 64, n_chunks = (kc + 63) / 64;
+  for (int rz = 0; rz < NR; ++rz) {
+    for (int64_t c = 0; c < n_chunks; ++c) {
+      __m512i r[16];
+      const int64_t j0 = c * (64 / F::kSub);  // first local sub-block of the chunk
+      float sc[16][4] = {}, mn[16][4] = {};
+      for (int i = 0; i < 16; ++i) {
+        const int64_t row = rz * 16 + i;
+        if (row < it.n_rows) {
+          r[i] = fmt_codes<F>(it.w + static_cast<size_t>(row) * it.w_row_bytes, c0 + c, it.n_in,
+                              sc[i], mn[i]);
+        } else {
+          r[i] = _mm512_setzero_si512();
+        }
+      }
+      transpose16(r);
+      for (int w = 0; w < 16; ++w) {
+        const int e = 4 * w;  // input offset within the chunk
+        const int64_t j = j0 + e / F::kSub;
+        const int g = (e % F::kSub) / 4;
+        _mm512_store_si512(panel + j * P::kSubStride + (g * NR + rz) * 64, r[w]);
+      }
+      for (int s = 0; s < 64 / F::kSub; ++s) {
+        float* dst =
+            reinterpret_cast<float*>(panel + (j0 + s) * P::kSubStride + P::kCodeBytes) + rz * 16;
+        for (int i = 0; i < 16; ++i) dst[i] = sc[i][s];
+        if constexpr (F::kMin) {
+          float* dm = dst + NR * 16;
+          for (int i = 0; i < 16; ++i) dm[i] = mn[i][s];
+        }
+      }
+    }
+  }
+}
+
+// Token panel of nt tokens for inputs [k0, k0 + kc): codes [j][t][kSub],
+// then start values, x scales and (Q4_K) min factors, each [j][t].
+template <class F>
+struct TokenPanel {
+  static size_t bytes(int64_t kc, int nt) {
+    const int64_t n_sub = (kc + F::kSub - 1) / F::kSub;
+    return align64(static_cast<size_t>(n_sub) * nt * F::kSub) +
+           3 * align64(static_cast<size_t>(n_sub) * nt * 4);
+  }
+};
+
+inline int32_t sum_i8_32(const int8_t* p) {
+  // sum of 32 signed bytes: bias to unsigned, vpsadbw, unbias.
+  const __m256i v = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
+                                     _mm256_set1_epi8(static_cast<char>(0x80)));
+  const __m256i s = _mm256_sad_epu8(v, _mm256_setzero_si256());
+  const __m128i s2 = _mm_add_epi64(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+  return static_cast<int32_t>(_mm_cvtsi128_si64(s2) + _mm_extract_epi64(s2, 1)) - 128 * 32;
+}
+
+template <class F>
+void prep_tokens(const uint8_t* const* x, int nt, int64_t k0, int64_t kc, uint8_t* out) {
+  const int64_t n_sub = (kc + F::kSub - 1) / F::kSub;
+  uint8_t* codes = out;
+  auto* start =
+      reinterpret_cast<int32_t*>(out + align64(static_cast<size_t>(n_sub) * nt * F::kSub));
+  auto* dx = reinterpret_cast<float*>(reinterpret_cast<uint8_t*>(start) +
+                                      align64(static_cast<size_t>(n_sub) * nt * 4));
+  auto* mdx = reinterpret_cast<float*>(reinterpret_cast<uint8_t*>(dx) +
+                                       align64(static_cast<size_t>(n_sub) * nt * 4));
+  for (int t = 0; t < nt; ++t) {
+    for (int64_t j = 0; j < n_sub; ++j) {
+      const size_t slot = static_cast<size_t>(j * nt + t);
+      uint8_t* dst = codes + slot * F::kSub;
+      if constexpr (F::kSub == 32 && !F::kMin) {  // Q8_0 activations
+        const auto& b = reinterpret_cast<const BlockQ8_0*>(x[t])[k0 / 32 + j];
+        std::memcpy(dst, b.qs, 32);
+        const int32_t off = std::is_same_v<F, FmtQ8_0> ? 128 : 8;
+        start[slot] = -off * sum_i8_32(b.qs);
+        dx[slot] = _cvtsh_ss(b.d);
+        mdx[slot] = 0.f;
+      } else {  // Q8_K activations
+        const int64_t jj = k0 / F::kSub + j;
+        const int per = kQK_K / F::kSub;
+        const auto& b = reinterpret_cast<const BlockQ8_K*>(x[t])[jj / per];
+        const int k = static_cast<int>(jj % per);
+        std::memcpy(dst, b.qs + F::kSub * k, F::kSub);
+        dx[slot] = b.d;
+        if constexpr (F::kMin) {  // Q4_K
+          start[slot] = 0;
+          mdx[slot] = b.d * static_cast<float>(b.bsums[2 * k] + b.bsums[2 * k + 1]);
+        } else {  // Q6_K
+          start[slot] = -32 * b.bsums[k];
+          mdx[slot] = 0.f;
+        }
+      }
+    }
+  }
+}
+
+template <class F, int NR, int T>
+void kernel_quant(const uint8_t* panel, int64_t n_sub, const uint8_t* tok, float* const* y,
+                  int64_t rows, bool accumulate) {
+  using P = QuantPanel<F, NR>;
+  constexpr int G = P::kG;
+  const int32_t* start =
+      reinterpret_cast<const int32_t*>(tok + align64(static_cast<size_t>(n_sub) * T * F::kSub));
+  const float* dx = reinterpret_cast<const float*>(reinterpret_cast<const uint8_t*>(start) +
+                                                   align64(static_cast<size_t>(n_sub) * T * 4));
+  const float* mdx = reinterpret_cast<const float*>(reinterpret_cast<const uint8_t*>(dx) +
+                                                    align64(static_cast<size_t>(n_sub) * T * 4));
+  __m512 acc[NR][T];
+  __mmask16 mask[NR];
+  for (int r = 0; r < NR; ++r) {
+    const int64_t left = rows - 16 * r;
+    mask[r] = left >= 16 ? static_cast<__mmask16>(0xFFFF)
+                         : (left <= 0 ? static_cast<__mmask16>(0)
+                                      : static_cast<__mmask16>((1u << left) - 1));
+    for (int t = 0; t < T; ++t) {
+      acc[r][t] = accumulate ? _mm512_maskz_loadu_ps(mask[r], y[t] + 16 * r) : _mm512_setzero_ps();
+    }
+  }
+  for (int64_t j = 0; j < n_sub; ++j) {
+    const uint8_t* pj = panel + j * P::kSubStride;
+    const uint8_t* xj = tok + static_cast<size_t>(j) * T * F::kSub;
+    __m512i ia[NR][T];
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) {
+      const __m512i s = _mm512_set1_epi32(start[j * T + t]);
+      for (int r = 0; r < NR; ++r) ia[r][t] = s;
+    }
+#pragma GCC unroll 8
+    for (int g = 0; g < G; ++g) {
+      __m512i wv[NR];
+      for (int r = 0; r < NR; ++r) wv[r] = _mm512_load_si512(pj + (g * NR + r) * 64);
+#pragma GCC unroll 8
+      for (int t = 0; t < T; ++t) {
+        const __m512i xb = _mm512_set1_epi32(load_i32(xj + t * F::kSub + 4 * g));
+        for (int r = 0; r < NR; ++r) ia[r][t] = _mm512_dpbusd_epi32(ia[r][t], wv[r], xb);
+      }
+    }
+    const float* sc = reinterpret_cast<const float*>(pj + P::kCodeBytes);
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) {
+      const __m512 d = _mm512_set1_ps(dx[j * T + t]);
+      for (int r = 0; r < NR; ++r) {
+        acc[r][t] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(ia[r][t]), d),
+                                    _mm512_load_ps(sc + 16 * r), acc[r][t]);
+      }
+    }
+    if constexpr (F::kMin) {
+      const float* mn = sc + NR * 16;
+#pragma GCC unroll 8
+      for (int t = 0; t < T; ++t) {
+        const __m512 m = _mm512_set1_ps(mdx[j * T + t]);
+        for (int r = 0; r < NR; ++r)
+          acc[r][t] = _mm512_fnmadd_ps(_mm512_load_ps(mn + 16 * r), m, acc[r][t]);
+      }
+    }
+  }
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(y[t] + 16 * r, mask[r], acc[r][t]);
+  }
+}
+
+template <class F, int NR, int T>
+void kernel_quant_n(int nt, const uint8_t* panel, int64_t n_sub, const uint8_t* tok,
+                    float* const* y, int64_t rows, bool accumulate) {
+  if constexpr (T > 1) {
+    if (nt < T) return kernel_quant_n<F, NR, T - 1>(nt, panel, n_sub, tok, y, rows, accumulate);
+  }
+  kernel_quant<F, NR, T>(panel, n_sub, tok, y, rows, accumulate);
+}
+
+template <class F>
+void gemm_quant(const GemmItem& it) {
+  constexpr int NR = kNrQuant, T = kTQuant, RB = 16 * NR;
+  using P = QuantPanel<F, NR>;
+  uint8_t* panel = it.scratch;
+  uint8_t* tok = panel + align64(P::bytes(kQuantKc));
+  float* ys[T];
+  for (int64_t k0 = 0; k0 < it.n_in; k0 += kQuantKc) {
+    const int64_t kc = it.n_in - k0 < kQuantKc ? it.n_in - k0 : kQuantKc;
+    const int64_t n_sub = (kc + F::kSub - 1) / F::kSub;
+    for (int64_t r0 = 0; r0 < it.n_rows; r0 += RB) {
+      GemmItem sub = it;
+      sub.w = it.w + static_cast<size_t>(r0) * it.w_row_bytes;
+      sub.n_rows = it.n_rows - r0 < RB ? it.n_rows - r0 : RB;
+      repack_quant<F, NR>(sub, k0, kc, panel);
+      for (int64_t t0 = 0; t0 < it.n_tok; t0 += T) {
+        const int nt = static_cast<int>(it.n_tok - t0 < T ? it.n_tok - t0 : T);
+        prep_tokens<F>(it.x + t0, nt, k0, kc, tok);
+        for (int t = 0; t < nt; ++t) ys[t] = it.y[t0 + t] + r0;
+        kernel_quant_n<F, NR, T>(nt, panel, n_sub, tok, ys, sub.n_rows, k0 > 0);
+      }
+    }
+  }
+}
+
+template <class F>
+size_t quant_scratch(int64_t) {
+  return align64(QuantPanel<F, kNrQuant>::bytes(kQuantKc)) +
+         TokenPanel<F>::bytes(kQuantKc, kTQuant) + 64;
+}
+
+// ---------------------------------------------------------------------------
+// Float weights: panel[k][16*NR rows] in fp32, converted once per K chunk.
+
+template <DType W>
+inline __m512 load16(const uint8_t* row, int64_t k, int64_t valid) {
+  const __mmask16 m =
+      valid >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << valid) - 1);
+  if constexpr (W == DType::F32) {
+    return _mm512_maskz_loadu_ps(m, reinterpret_cast<const float*>(row) + k);
+  } else {
+    const __m256i h = _mm256_maskz_loadu_epi16(m, reinterpret_cast<const uint16_t*>(row) + k);
+    if constexpr (W == DType::F16) return _mm512_cvtph_ps(h);
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+  }
+}
+
+template <DType W, int NR>
+void repack_float(const GemmItem& it, int64_t k0, int64_t kc, float* panel) {
+  for (int rz = 0; rz < NR; ++rz) {
+    for (int64_t k = 0; k < kc; k += 16) {
+      __m512i r[16];
+      for (int i = 0; i < 16; ++i) {
+        const int64_t row = rz * 16 + i;
+        r[i] = row < it.n_rows
+                   ? _mm512_castps_si512(load16<W>(it.w + static_cast<size_t>(row) * it.w_row_bytes,
+                                                   k0 + k, kc - k))
+                   : _mm512_setzero_si512();
+      }
+      transpose16(r);
+      for (int i = 0; i < 16; ++i) {
+        _mm512_store_si512(panel + (k + i) * (16 * NR) + 16 * rz, r[i]);
+      }
+    }
+  }
+}
+
+template <int NR, int T>
+void kernel_float(const float* panel, int64_t kc, const float* const* x, float* const* y,
+                  int64_t rows, bool accumulate) {
+  __m512 acc[NR][T];
+  __mmask16 mask[NR];
+  for (int r = 0; r < NR; ++r) {
+    const int64_t left = rows - 16 * r;
+    mask[r] = left >= 16 ? static_cast<__mmask16>(0xFFFF)
+                         : (left <= 0 ? static_cast<__mmask16>(0)
+                                      : static_cast<__mmask16>((1u << left) - 1));
+    for (int t = 0; t < T; ++t) {
+      acc[r][t] = accumulate ? _mm512_maskz_loadu_ps(mask[r], y[t] + 16 * r) : _mm512_setzero_ps();
+    }
+  }
+  const float* xt[T];
+  for (int t = 0; t < T; ++t) xt[t] = x[t];
+  for (int64_t k = 0; k < kc; ++k) {
+    const float* pk = panel + k * (16 * NR);
+    __m512 wv[NR];
+    for (int r = 0; r < NR; ++r) wv[r] = _mm512_load_ps(pk + 16 * r);
+#pragma GCC unroll 8
+    for (int t = 0; t < T; ++t) {
+      const __m512 xb = _mm512_set1_ps(xt[t][k]);
+      for (int r = 0; r < NR; ++r) acc[r][t] = _mm512_fmadd_ps(wv[r], xb, acc[r][t]);
+    }
+  }
+  for (int r = 0; r < NR; ++r) {
+    for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(y[t] + 16 * r, mask[r], acc[r][t]);
+  }
+}
+
+template <int NR, int T>
+void kernel_float_n(int nt, const float* panel, int64_t kc, const float* const* x, float* const* y,
+                    int64_t rows, bool accumulate) {
+  if constexpr (T > 1) {
+    if (nt < T) return kernel_float_n<NR, T - 1>(nt, panel, kc, x, y, rows, accumulate);
+  }
+  kernel_float<NR, T>(panel, kc, x, y, rows, accumulate);
+}
+
+template <DType W>
+void gemm_float(const GemmItem& it) {
+  constexpr int NR = kNrFloat, T = kTFloat, RB = 16 * NR;
+  auto* panel = reinterpret_cast<float*>(it.scratch);
+  const float* xs[T];
+  float* ys[T];
+  for (int64_t k0 = 0; k0 < it.n_in; k0 += kFloatKc) {
+    const int64_t kc = it.n_in - k0 < kFloatKc ? it.n_in - k0 : kFloatKc;
+    for (int64_t r0 = 0; r0 < it.n_rows; r0 += RB) {
+      GemmItem sub = it;
+      sub.w = it.w + static_cast<size_t>(r0) * it.w_row_bytes;
+      sub.n_rows = it.n_rows - r0 < RB ? it.n_rows - r0 : RB;
+      repack_float<W, NR>(sub, k0, kc, panel);
+      for (int64_t t0 = 0; t0 < it.n_tok; t0 += T) {
+        const int nt = static_cast<int>(it.n_tok - t0 < T ? it.n_tok - t0 : T);
+        for (int t = 0; t < nt; ++t) {
+          xs[t] = reinterpret_cast<const float*>(it.x[t0 + t]) + k0;
+          ys[t] = it.y[t0 + t] + r0;
+        }
+        kernel_float_n<NR, T>(nt, panel, kc, xs, ys, sub.n_rows, k0 > 0);
+      }
+    }
+  }
+}
+
+size_t gemm_scratch(DType type, int64_t n_in, int64_t) {
+  switch (type) {
+    case DType::Q8_0:
+      return quant_scratch<FmtQ8_0>(n_in);
+    case DType::Q4_0:
+      return quant_scratch<FmtQ4_0>(n_in);
+    case DType::Q4_K:
+      return quant_scratch<FmtQ4_K>(n_in);
+    case DType::Q6_K:
+      return quant_scratch<FmtQ6_K>(n_in);
+    default:
+      return static_cast<size_t>(kFloatKc + 16) * 16 * kNrFloat * sizeof(float) + 64;
+  }
+}
+
+}  // namespace
+
+void fill_gemm(IsaKernels& k) {
+  k.gemm[slot(DType::Q8_0)] = gemm_quant<FmtQ8_0>;
+  k.gemm[slot(DType::Q4_0)] = gemm_quant<FmtQ4_0>;
+  k.gemm[slot(DType::Q4_K)] = gemm_quant<FmtQ4_K>;
+  k.gemm[slot(DType::Q6_K)] = gemm_quant<FmtQ6_K>;
+  k.gemm[slot(DType::F32)] = gemm_float<DType::F32>;
+  k.gemm[slot(DType::F16)] = gemm_float<DType::F16>;
+  k.gemm[slot(DType::BF16)] = gemm_float<DType::BF16>;
+  k.gemm_scratch = gemm_scratch;
+  k.gemm_rows = kGemmRows;
+  k.gemm_min_tokens = 4;
+}
 
 }  // namespace mosaic::kernels::avx512

@@ -1,6 +1,8 @@
 // F16C row kernels for the AVX-512 table.
 #include <immintrin.h>
 
+#include <cstring>
+
 #include "kernels/cpu/blocks.h"
 #include "kernels/cpu/isa.h"
 
@@ -33,6 +35,51 @@ void dequant_f16(const void* src, float* dst, int64_t n) {
                      _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i))));
   }
   for (; i < n; ++i) dst[i] = half_to_float(x[i]);
+}
+
+// Activation quantizers. Same arithmetic as quant_ref.cpp (x * id rounded
+// to nearest even by vcvtps2dq, as nearest_int does), so the bytes match.
+void quantize_q8_0(const float* x, void* dst, int64_t n) {
+  auto* y = static_cast<BlockQ8_0*>(dst);
+  const __m512 sign = _mm512_set1_ps(-0.f);
+  for (int64_t b = 0; b < n / kQK8_0; ++b, x += kQK8_0) {
+    const __m512 v0 = _mm512_loadu_ps(x), v1 = _mm512_loadu_ps(x + 16);
+    const float amax =
+        _mm512_reduce_max_ps(_mm512_max_ps(_mm512_andnot_ps(sign, v0), _mm512_andnot_ps(sign, v1)));
+    const float d = amax / 127.f;
+    const float id = d != 0.f ? 1.f / d : 0.f;
+    y[b].d = float_to_half(d);
+    const __m512 vid = _mm512_set1_ps(id);
+    const __m512i q0 = _mm512_cvtps_epi32(_mm512_mul_ps(v0, vid));
+    const __m512i q1 = _mm512_cvtps_epi32(_mm512_mul_ps(v1, vid));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(y[b].qs), _mm512_cvtsepi32_epi8(q0));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(y[b].qs + 16), _mm512_cvtsepi32_epi8(q1));
+  }
+}
+
+void quantize_q8_K(const float* x, void* dst, int64_t n) {
+  auto* y = static_cast<BlockQ8_K*>(dst);
+  const __m512 sign = _mm512_set1_ps(-0.f);
+  for (int64_t b = 0; b < n / kQK_K; ++b, x += kQK_K) {
+    __m512 m = _mm512_setzero_ps();
+    for (int i = 0; i < kQK_K; i += 16)
+      m = _mm512_max_ps(m, _mm512_andnot_ps(sign, _mm512_loadu_ps(x + i)));
+    const float amax = _mm512_reduce_max_ps(m);
+    if (amax == 0.f) {
+      std::memset(&y[b], 0, sizeof(BlockQ8_K));
+      continue;
+    }
+    const float iscale = 127.f / amax;
+    const __m512 vs = _mm512_set1_ps(iscale);
+    const __m512i lim = _mm512_set1_epi32(127);
+    for (int g = 0; g < 16; ++g) {
+      __m512i q = _mm512_cvtps_epi32(_mm512_mul_ps(vs, _mm512_loadu_ps(x + 16 * g)));
+      q = _mm512_max_epi32(_mm512_min_epi32(q, lim), _mm512_sub_epi32(_mm512_setzero_si512(), lim));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(y[b].qs + 16 * g), _mm512_cvtepi32_epi8(q));
+      y[b].bsums[g] = static_cast<int16_t>(_mm512_reduce_add_epi32(q));
+    }
+    y[b].d = 1.f / iscale;
+  }
 }
 
 }  // namespace mosaic::kernels::avx512

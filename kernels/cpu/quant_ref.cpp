@@ -160,11 +160,10 @@ void dequantize_row(DType type, const void* src, float* dst, int64_t n) {
 }
 
 void quantize_row(DType type, const float* src, void* dst, int64_t n) {
-  if (type == DType::F16) {
-    if (auto f = active_kernels().fp32_to_fp16_row) {
-      return f(src, static_cast<uint16_t*>(dst), n);
-    }
-  }
+  const IsaKernels& k = active_kernels();
+  if (type == DType::F16 && k.fp32_to_fp16_row)
+    return k.fp32_to_fp16_row(src, static_cast<uint16_t*>(dst), n);
+  if (auto f = k.quantize[slot(type)]) return f(src, dst, n);
   ref::quantize_row(type, src, dst, n);
 }
 

@@ -115,7 +115,9 @@ TEST(KernelDotIsa, SetActiveIsa) {
   EXPECT_STREQ(isa_name(CpuIsa::Avx2), "avx2");
   EXPECT_STREQ(isa_name(CpuIsa::Scalar), "scalar");
   // AVX-512 implies AVX2 in our detection.
-  if (set_active_isa(CpuIsa::Avx512)) EXPECT_TRUE(set_active_isa(CpuIsa::Avx2));
+  if (set_active_isa(CpuIsa::Avx512)) {
+    EXPECT_TRUE(set_active_isa(CpuIsa::Avx2));
+  }
 }
 
 }  // namespace

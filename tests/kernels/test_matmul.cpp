@@ -171,7 +171,9 @@ TEST_P(KernelMatmul, TasksWithGatherEqualDensePerTask) {
                                                       static_cast<size_t>(n_out));
         EXPECT_LE(err, 1e-5) << isa_name(isa) << " expert " << e << " row " << r;
       }
-      if (counts[e] == 0) EXPECT_EQ(outs[e][0], -7.f);  // idle expert untouched
+      if (counts[e] == 0) {
+        EXPECT_EQ(outs[e][0], -7.f);  // idle expert untouched
+      }
     }
   }
 }

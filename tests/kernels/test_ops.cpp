@@ -37,13 +37,17 @@ TEST(KernelOps, RopeNeox) {
       rope_neox(a.data(), n_heads, head_dim, rope_dims, pos, 10000.f, 1.f);
       ref::rope_neox(b.data(), n_heads, head_dim, rope_dims, pos, 10000.f, 1.f);
       EXPECT_LE(test::normalized_max_error(a.data(), b.data(), a.size()), 2e-6);
-      if (pos == 0) EXPECT_EQ(a, x);  // angle 0: identity
+      if (pos == 0) {
+        EXPECT_EQ(a, x);  // angle 0: identity
+      }
       for (int64_t h = 0; h < n_heads; ++h) {
         double n0 = 0, n1 = 0;
         for (int64_t i = 0; i < head_dim; ++i) {
           n0 += x[h * head_dim + i] * x[h * head_dim + i];
           n1 += a[h * head_dim + i] * a[h * head_dim + i];
-          if (i >= rope_dims) EXPECT_EQ(a[h * head_dim + i], x[h * head_dim + i]);  // not rotated
+          if (i >= rope_dims) {
+            EXPECT_EQ(a[h * head_dim + i], x[h * head_dim + i]);  // not rotated
+          }
         }
         EXPECT_NEAR(n0, n1, 1e-4 * n0);  // rotation keeps the norm
       }

@@ -1,1 +1,176 @@
-int main() { return 0; }
+// mosaic-kernel-bench: matmul throughput per weight type, ISA and thread
+// count.
+//   decode  (n_tok = 1): memory bound, reported as weight bytes/s
+//   prefill (n_tok = 512): compute bound, reported as FLOP/s (2 per MAC)
+// Also the reference quantizers' speed (values/s), which bounds how fast
+// test models can be written.
+//
+// Examples:
+//   mosaic-kernel-bench --benchmark_filter='decode/q4_K'
+//   mosaic-kernel-bench --benchmark_filter='prefill/.*/avx512/t2'
+#include <benchmark/benchmark.h>
+
+#include <cstring>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "kernels/cpu/dot.h"
+#include "kernels/cpu/matmul.h"
+#include "kernels/cpu/quant.h"
+#include "kernels/cpu/thread_pool.h"
+#include "kernels/cpu/types.h"
+
+namespace mk = mosaic::kernels;
+
+namespace {
+
+// Random but valid weights, generated directly as block bytes (quantizing a
+// 2048 x 151936 matrix would take longer than the benchmark): random codes,
+// small fp16 scales in the places each format keeps them.
+std::vector<uint8_t> random_weights(mk::DType t, int64_t n_in, int64_t n_out) {
+  const size_t bytes = mk::row_bytes(t, n_in) * static_cast<size_t>(n_out);
+  std::vector<uint8_t> w(bytes);
+  std::mt19937_64 rng(42);
+  for (size_t i = 0; i + 8 <= bytes; i += 8) {
+    const uint64_t r = rng();
+    std::memcpy(&w[i], &r, 8);
+  }
+  const uint16_t h = mk::fp32_to_fp16(0.01f);
+  const size_t bb = mk::type_traits(t).block_bytes;
+  switch (t) {
+    case mk::DType::F16:
+    case mk::DType::BF16:
+      for (size_t i = 0; i + 2 <= bytes; i += 2) {
+        const uint16_t v = static_cast<uint16_t>(t == mk::DType::F16 ? (w[i] & 0x03) | (h & ~0x03)
+                                                                     : 0x3C00 | (w[i] & 0x7F));
+        std::memcpy(&w[i], &v, 2);
+      }
+      break;
+    case mk::DType::F32:
+      for (size_t i = 0; i + 4 <= bytes; i += 4) {
+        const float v = static_cast<float>(w[i]) / 256.f - 0.5f;
+        std::memcpy(&w[i], &v, 4);
+      }
+      break;
+    case mk::DType::Q4_K:
+      for (size_t i = 0; i < bytes; i += bb) {
+        std::memcpy(&w[i], &h, 2);
+        std::memcpy(&w[i + 2], &h, 2);
+      }
+      break;
+    case mk::DType::Q6_K:
+      for (size_t i = 0; i < bytes; i += bb) std::memcpy(&w[i + 208], &h, 2);
+      break;
+    default:
+      for (size_t i = 0; i < bytes; i += bb) std::memcpy(&w[i], &h, 2);
+      break;
+  }
+  return w;
+}
+
+const std::vector<uint8_t>& weights(mk::DType t, int64_t n_in, int64_t n_out) {
+  static std::map<std::tuple<int, int64_t, int64_t>, std::unique_ptr<std::vector<uint8_t>>> cache;
+  auto& slot = cache[{static_cast<int>(t), n_in, n_out}];
+  if (!slot) slot = std::make_unique<std::vector<uint8_t>>(random_weights(t, n_in, n_out));
+  return *slot;
+}
+
+mk::ThreadPool& pool(int threads) {
+  static std::map<int, std::unique_ptr<mk::ThreadPool>> pools;
+  auto& p = pools[threads];
+  if (!p) p = std::make_unique<mk::ThreadPool>(threads);
+  return *p;
+}
+
+void run_matmul(benchmark::State& state, mk::DType t, mk::CpuIsa isa, int threads, int64_t n_in,
+                int64_t n_out, int64_t n_tok) {
+  if (!mk::set_active_isa(isa)) {
+    state.SkipWithError("ISA not supported by this CPU");
+    return;
+  }
+  const auto& w = weights(t, n_in, n_out);
+  std::vector<float> x(static_cast<size_t>(n_in * n_tok));
+  std::mt19937 rng(1);
+  std::normal_distribution<float> nd;
+  for (auto& v : x) v = nd(rng);
+  std::vector<float> y(static_cast<size_t>(n_out * n_tok));
+  mk::MatmulScratch scratch;
+  mk::ThreadPool& p = pool(threads);
+  mk::matmul(p, t, w.data(), n_in, n_out, x.data(), n_tok, n_in, y.data(), n_out,
+             scratch);  // warm-up
+  for (auto _ : state) {
+    mk::matmul(p, t, w.data(), n_in, n_out, x.data(), n_tok, n_in, y.data(), n_out, scratch);
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  const double iters = static_cast<double>(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(iters * static_cast<double>(w.size())));
+  state.counters["FLOP/s"] =
+      benchmark::Counter(2.0 * n_in * n_out * n_tok * iters, benchmark::Counter::kIsRate);
+  state.counters["tok/s"] =
+      benchmark::Counter(static_cast<double>(n_tok) * iters, benchmark::Counter::kIsRate);
+}
+
+void run_quantize(benchmark::State& state, mk::DType t) {
+  const int64_t n = 256 * 1024;
+  std::vector<float> x(n);
+  std::mt19937 rng(1);
+  std::normal_distribution<float> nd;
+  for (auto& v : x) v = nd(rng);
+  std::vector<uint8_t> q(mk::row_bytes(t, n));
+  for (auto _ : state) {
+    mk::quantize_row(t, x.data(), q.data(), n);
+    benchmark::DoNotOptimize(q.data());
+  }
+  state.counters["values/s"] =
+      benchmark::Counter(static_cast<double>(n) * state.iterations(), benchmark::Counter::kIsRate);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const mk::DType types[] = {mk::DType::Q8_0, mk::DType::Q4_0, mk::DType::Q4_K, mk::DType::Q6_K,
+                             mk::DType::F16,  mk::DType::BF16, mk::DType::F32};
+  const mk::CpuIsa isas[] = {mk::CpuIsa::Avx512, mk::CpuIsa::Avx2, mk::CpuIsa::Scalar};
+  struct Shape {
+    const char* kind;
+    int64_t n_in, n_out, n_tok;
+  };
+  const Shape shapes[] = {
+      {"decode", 1024, 2048, 1},
+      {"decode", 2048, 151936, 1},
+      {"prefill", 2048, 2048, 512},
+  };
+  for (const Shape& s : shapes) {
+    for (mk::DType t : types) {
+      for (mk::CpuIsa isa : isas) {
+        for (int threads : {1, 2}) {
+          const std::string name = std::string(s.kind) + "/" +
+                                   std::string(mk::type_traits(t).name) + "/" +
+                                   std::to_string(s.n_in) + "x" + std::to_string(s.n_out) + "/" +
+                                   mk::isa_name(isa) + "/t" + std::to_string(threads);
+          auto* b = benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
+            run_matmul(st, t, isa, threads, s.n_in, s.n_out, s.n_tok);
+          });
+          b->UseRealTime()->Unit(benchmark::kMillisecond);
+          if (s.n_out > 100000 || s.n_tok > 1) b->MinTime(0.5);
+        }
+      }
+    }
+  }
+  for (mk::DType t : {mk::DType::Q4_K, mk::DType::Q6_K, mk::DType::Q8_0, mk::DType::Q4_0}) {
+    const std::string name = std::string("quantize/") + std::string(mk::type_traits(t).name);
+    benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
+      run_quantize(st, t);
+    })->Unit(benchmark::kMillisecond);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

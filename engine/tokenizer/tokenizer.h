@@ -13,7 +13,8 @@
 
 namespace mosaic::gguf {
 class Metadata;
-}
+class GgufWriter;
+}  // namespace mosaic::gguf
 
 namespace mosaic::tok {
 
@@ -43,6 +44,10 @@ struct Vocab {
 // file that depends on the GGUF reader). Throws mosaic::Error(Format) naming
 // the key for missing/inconsistent data.
 Vocab vocab_from_gguf(const gguf::Metadata& md);
+// The inverse, for writers of (synthetic) GGUF models: sets the same keys, so
+// vocab_from_gguf(written metadata) gives back an equal Vocab. Ids of -1 are
+// left out; scores only when present.
+void vocab_to_gguf(const Vocab& vocab, gguf::GgufWriter& writer);
 
 enum class AddSpecial { No, Yes };    // add BOS/EOS per the vocab's add_bos/add_eos
 enum class ParseSpecial { No, Yes };  // match Control (and Unknown) token texts in the input

@@ -93,33 +93,38 @@ BandwidthMeasurement measure_read_bandwidth(int threads, size_t buffer_bytes, in
   madvise(buffer.get(), allocation, MADV_HUGEPAGE);  // a hint; failure is harmless
 
   // Each thread first writes its own chunk, so on NUMA machines the pages
-  // land near the thread that later reads them.
+  // land near the thread that later reads them. The threads take their own
+  // timestamps: a coordinating thread could be descheduled while they read
+  // (likely when threads == cores) and would then time nothing at all.
   const Kernel kernel = best_kernel();
+  using Clock = std::chrono::steady_clock;
+  std::vector<Clock::time_point> starts(threads * runs), ends(threads * runs);
   std::atomic<uint64_t> checksum{0};
-  std::vector<double> seconds_per_run;
-  std::barrier start(threads + 1), done(threads + 1);
+  std::barrier start_together(threads);
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       uint8_t* mine = buffer.get() + chunk * t;
       std::memset(mine, t + 1, chunk);
       for (int run = 0; run < runs; ++run) {
-        start.arrive_and_wait();
+        start_together.arrive_and_wait();
+        starts[run * threads + t] = Clock::now();
         checksum.fetch_xor(kernel.read(mine, chunk), std::memory_order_relaxed);
-        done.arrive_and_wait();
+        ends[run * threads + t] = Clock::now();
       }
     });
-  }
-  for (int run = 0; run < runs; ++run) {
-    start.arrive_and_wait();
-    const auto begin = std::chrono::steady_clock::now();
-    done.arrive_and_wait();
-    seconds_per_run.push_back(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
   }
   for (auto& worker : workers) worker.join();
   // Keeps the checksum (and so the loads) observable.
   asm volatile("" : : "r"(checksum.load()) : "memory");
+
+  std::vector<double> seconds_per_run;
+  for (int run = 0; run < runs; ++run) {
+    const auto first = starts.begin() + run * threads, last = ends.begin() + run * threads;
+    const auto begin = *std::min_element(first, first + threads);
+    const auto end = *std::max_element(last, last + threads);
+    seconds_per_run.push_back(std::chrono::duration<double>(end - begin).count());
+  }
 
   const double best = *std::min_element(seconds_per_run.begin(), seconds_per_run.end());
   return {static_cast<double>(total) / best / 1e9, kernel.name, total, threads, runs};

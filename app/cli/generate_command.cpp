@@ -68,14 +68,17 @@ PromptFeed feed_prompt(mosaic_session* session, const std::vector<mosaic_token>&
         "use a larger --ctx or a shorter prompt",
         prompt.size(), n_ctx));
   }
+  // The callback always runs (it is how Ctrl+C reaches a long prompt); the
+  // bar is only worth drawing for prompts that take more than one batch.
   ProgressBar bar("prompt");
+  ProgressBar* shown_bar = prompt.size() > 512 ? &bar : nullptr;
   const mosaic_status status = mosaic_session_feed(
       session, prompt.data(), prompt.size(),
       [](float fraction, void* user) {
-        static_cast<ProgressBar*>(user)->update(fraction);
+        if (user) static_cast<ProgressBar*>(user)->update(fraction);
         return interrupt_requested() ? 1 : 0;
       },
-      prompt.size() > 512 ? &bar : nullptr);
+      shown_bar);
   bar.finish();
   if (status == MOSAIC_ERR_CANCELLED) return PromptFeed::Interrupted;
   check(status, "cannot process the prompt");

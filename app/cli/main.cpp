@@ -1,6 +1,7 @@
 // mosaic-cli: inspect models, tokenize, generate, and write test models.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -38,7 +39,7 @@ int run_parsed(const CLI::App& app, const std::vector<Subcommand>& subcommands) 
       return kExitFailure;
     }
   }
-  return kExitUsage;  // unreachable: a subcommand is required
+  return kExitUsage;  // unreachable: main checked that one was parsed
 }
 
 }  // namespace
@@ -50,7 +51,9 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level,
                  "trace, debug, info, warn, error or off (default: $MOSAIC_LOG_LEVEL, else "
                  "warnings on stderr and info in the log file)");
-  app.require_subcommand(1);
+  // Not require_subcommand(1): with it, a mistyped command is reported as
+  // "A subcommand is required"; without it, CLI11 names the unexpected word.
+  app.require_subcommand(0, 1);
   app.fallthrough();  // global options may also follow the subcommand
 
   const std::vector<Subcommand> subcommands = {add_info_command(app), add_tokenize_command(app),
@@ -62,6 +65,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // prints help, the version or the error
     return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  const bool any_parsed = std::any_of(subcommands.begin(), subcommands.end(),
+                                      [](const Subcommand& s) { return s.app->parsed(); });
+  if (!any_parsed) {
+    fmt::print(stderr,
+               "{}: a command is required: info, tokenize, generate or make-test-model\n"
+               "Run with --help for more information.\n",
+               app.get_name());
+    return kExitUsage;
   }
 
   try {

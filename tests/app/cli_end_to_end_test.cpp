@@ -90,7 +90,7 @@ TEST_F(CliTest, InfoDescribesTheModel) {
 TEST_F(CliTest, InfoAllKeysPrintsMetadata) {
   const ProcessResult r = cli({"info", model_, "--all-keys"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("general.architecture = qwen3moe"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("general.architecture = \"qwen3moe\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("qwen3moe.expert_count = 4"), std::string::npos) << r.out;
 }
 
@@ -213,6 +213,7 @@ TEST_F(CliTest, BadArgumentsExitWithCode2) {
   expect_usage_error({"make-test-model", (dir_ / "x.gguf").string(), "--type", "q5_K"}, "q5_K");
   expect_usage_error({"make-test-model", (dir_ / "x.gguf").string(), "--layers", "0"}, "--layers");
   expect_usage_error({"frobnicate"}, "frobnicate");
+  expect_usage_error({}, "a command is required");
   expect_usage_error({"--log-level", "loud", "info", model_}, "loud");
   EXPECT_FALSE(fs::exists(dir_ / "x.gguf"));
 }

@@ -72,7 +72,9 @@ TEST(Special, EndOfGeneration) {
   Vocab v = s.v;
   const int32_t eot = add_token(v, "<|endoftext|>", TokenType::Control);
   v.eos = s.start;  // odd but explicit: eos is always end of generation
+  v.eot = add_token(v, "<|custom_turn_end|>", TokenType::Control);
   auto t = Tokenizer::create(v);
+  EXPECT_TRUE(t->is_end_of_generation(v.eot));
   EXPECT_TRUE(t->is_end_of_generation(s.end));  // named <|im_end|>
   EXPECT_TRUE(t->is_end_of_generation(eot));
   EXPECT_TRUE(t->is_end_of_generation(s.start));

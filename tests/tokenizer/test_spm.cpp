@@ -21,6 +21,11 @@ const std::vector<std::pair<std::string, float>> kPieces = {
     {"llo", -1.0f},     // 269
     {"▁hello", -0.5f},  // 270
     {"he", -7.0f},      // 271
+    {"a", -10.0f},      // 272
+    {"b", -10.0f},      // 273
+    {"c", -10.0f},      // 274
+    {"ab", -1.0f},      // 275
+    {"bc", -2.0f},      // 276
 };
 
 Ids enc(const Tokenizer& t, std::string_view s, ParseSpecial p = ParseSpecial::No) {
@@ -36,6 +41,16 @@ TEST(Spm, HighestScoreMergesFirst) {
   // ▁ h e l l: ll, ▁h, ▁he; "▁hell" is no token.
   EXPECT_EQ(enc(*t, "hell"), (Ids{268, 266}));
   EXPECT_EQ(enc(*t, "hello hello"), (Ids{270, 270}));
+}
+
+TEST(Spm, ScoreDecidesBetweenOverlappingPairs) {
+  auto t = Tokenizer::create(spm_vocab(kPieces));
+  // ▁ a b c: "ab" (-1) beats "bc" (-2); "▁a" and "abc" are no tokens.
+  EXPECT_EQ(enc(*t, "abc"), (Ids{259, 275, 274}));
+  Vocab v = spm_vocab(kPieces);
+  v.scores[276] = 0.0f;  // now "bc" wins
+  auto t2 = Tokenizer::create(v);
+  EXPECT_EQ(enc(*t2, "abc"), (Ids{259, 272, 276}));
 }
 
 TEST(Spm, EqualScoresLeftmostFirst) {
@@ -66,7 +81,10 @@ TEST(Spm, ControlTextIsNotFormedByMerges) {
   add_token(v, "<", TokenType::Normal);
   add_token(v, "s", TokenType::Normal);
   add_token(v, ">", TokenType::Normal);
+  const int32_t lt_s = add_token(v, "<s", TokenType::Normal);
   auto t = Tokenizer::create(v);
+  // "<s" + ">" would spell the control token <s>; it is not a merge result.
+  EXPECT_EQ(enc(*t, "<s>"), (Ids{259, lt_s, lt_s - 1}));
   const Ids ids = enc(*t, "<s>");
   EXPECT_EQ(std::count(ids.begin(), ids.end(), 1), 0);
   EXPECT_EQ(enc(*t, "<s>", ParseSpecial::Yes), (Ids{1}));

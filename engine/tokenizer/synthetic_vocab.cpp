@@ -35,8 +35,10 @@ struct Word {
 
 // Classic BPE training: repeatedly merge the most frequent adjacent pair over
 // the word counts. Counts are updated only for the words that contain the
-// chosen pair. Returns merges as (left, right) token ids; new tokens get ids
-// 256, 257, ... and their texts are appended to `texts`.
+// chosen pair. New token texts are appended to `texts` (ids 256, 257, ...)
+// and each merge to `merges` as "left right"; a merge whose result text
+// already exists (made earlier from another split) reuses that token. Stops
+// after max_new_tokens new tokens or when every word is a single token.
 void train(std::vector<Word>& words, int32_t max_new_tokens, uint64_t seed,
            std::vector<std::string>& texts, std::vector<std::string>& merges) {
   std::unordered_map<uint64_t, int64_t> counts;

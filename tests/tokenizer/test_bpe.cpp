@@ -11,7 +11,7 @@ Ids enc(const Tokenizer& t, std::string_view s) {
   return t.encode(s, AddSpecial::No, ParseSpecial::No);
 }
 
-TEST(Bpe, BytesWithoutMerges) {
+TEST(TokBpe, BytesWithoutMerges) {
   auto t = Tokenizer::create(bpe_vocab({}));
   EXPECT_EQ(enc(*t, "ab c"), (Ids{ascii('a'), ascii('b'), kSpace, ascii('c')}));
   EXPECT_EQ(enc(*t, "\n"), (Ids{kNewline}));
@@ -24,7 +24,7 @@ TEST(Bpe, BytesWithoutMerges) {
   EXPECT_EQ(enc(*t, ""), Ids{});
 }
 
-TEST(Bpe, LowerRankMergesFirst) {
+TEST(TokBpe, LowerRankMergesFirst) {
   // "abc": (a,b) has rank 0, (b,c) rank 1 -> "ab" first, then "ab c".
   auto t1 = Tokenizer::create(bpe_vocab({{"a", "b"}, {"b", "c"}, {"ab", "c"}}));
   EXPECT_EQ(enc(*t1, "abc"), (Ids{258}));
@@ -40,7 +40,7 @@ TEST(Bpe, LowerRankMergesFirst) {
   EXPECT_EQ(enc(*t4, "abc"), (Ids{ascii('a'), 256}));
 }
 
-TEST(Bpe, EqualRankLeftmostFirst) {
+TEST(TokBpe, EqualRankLeftmostFirst) {
   auto t = Tokenizer::create(bpe_vocab({{"a", "a"}}));
   EXPECT_EQ(enc(*t, "aaa"), (Ids{256, ascii('a')}));
   EXPECT_EQ(enc(*t, "aaaa"), (Ids{256, 256}));
@@ -48,7 +48,7 @@ TEST(Bpe, EqualRankLeftmostFirst) {
   EXPECT_EQ(enc(*t2, "abcbc"), (Ids{ascii('a'), 256, 256}));
 }
 
-TEST(Bpe, MergesStayInsideWords) {
+TEST(TokBpe, MergesStayInsideWords) {
   // "ab ab" -> words "ab", " ab"; Ġ joins "ab" only through merge 1.
   auto t = Tokenizer::create(bpe_vocab({{"a", "b"}, {" ", "ab"}}));
   EXPECT_EQ(enc(*t, "ab ab"), (Ids{256, 257}));
@@ -57,7 +57,7 @@ TEST(Bpe, MergesStayInsideWords) {
   EXPECT_EQ(enc(*t2, "ab a"), (Ids{ascii('a'), ascii('b'), kSpace, ascii('a')}));
 }
 
-TEST(Bpe, DigitSplittingDependsOnPre) {
+TEST(TokBpe, DigitSplittingDependsOnPre) {
   const std::vector<std::pair<std::string, std::string>> m = {{"1", "2"}, {"12", "3"}, {"4", "5"}};
   auto qwen = Tokenizer::create(bpe_vocab(m, "qwen2"));
   auto llama = Tokenizer::create(bpe_vocab(m, "llama-bpe"));
@@ -65,14 +65,14 @@ TEST(Bpe, DigitSplittingDependsOnPre) {
   EXPECT_EQ(enc(*llama, "12345"), (Ids{257, 258}));
 }
 
-TEST(Bpe, MultiByteMerge) {
+TEST(TokBpe, MultiByteMerge) {
   auto t = Tokenizer::create(bpe_vocab({{"\xC3", "\xA9"}, {"caf", "é"}, {"c", "a"}, {"ca", "f"}}));
   // "café": c a f Ã © -> "é"(256) first, then "ca"(258), "caf"(259), "café"(257).
   EXPECT_EQ(enc(*t, "café"), (Ids{257}));
   EXPECT_EQ(t->decode(Ids{257}), "café");
 }
 
-TEST(Bpe, IgnoreMergesOnlyForLlamaBpe) {
+TEST(TokBpe, IgnoreMergesOnlyForLlamaBpe) {
   for (const char* pre : {"qwen2", "llama-bpe"}) {
     Vocab v = bpe_vocab({}, pre);
     const int32_t xyz = add_token(v, "xyz", TokenType::Normal);
@@ -85,7 +85,7 @@ TEST(Bpe, IgnoreMergesOnlyForLlamaBpe) {
   }
 }
 
-TEST(Bpe, DecodeUndoesByteMap) {
+TEST(TokBpe, DecodeUndoesByteMap) {
   auto t = Tokenizer::create(bpe_vocab({{" ", "a"}}));
   EXPECT_EQ(t->token_text(256),
             "\xC4\xA0"
@@ -96,7 +96,7 @@ TEST(Bpe, DecodeUndoesByteMap) {
   EXPECT_EQ(t->decode(enc(*t, s)), s);
 }
 
-TEST(Bpe, AddBosEos) {
+TEST(TokBpe, AddBosEos) {
   Vocab v = bpe_vocab({});
   v.bos = add_token(v, "<s>", TokenType::Control);
   v.eos = add_token(v, "</s>", TokenType::Control);

@@ -22,7 +22,7 @@ Pieces split(const std::string& pre, std::string_view text) {
   return out;
 }
 
-TEST(PreQwen2, ContractionsAndDigitsOneByOne) {
+TEST(TokPreQwen2, ContractionsAndDigitsOneByOne) {
   // " 12345": ' ' cannot start a letter/punct word and (?!\S) fails before
   // '1', so the final \s+ takes the lone space; \p{N} takes single digits.
   EXPECT_EQ(split("qwen2", "Hello world's 12345"),
@@ -30,28 +30,28 @@ TEST(PreQwen2, ContractionsAndDigitsOneByOne) {
   EXPECT_EQ(split("qwen2", "I'M don't"), (Pieces{"I", "'M", " don", "'t"}));
 }
 
-TEST(PreQwen2, SpacesAndNewlines) {
+TEST(TokPreQwen2, SpacesAndNewlines) {
   // "  b": \s+(?!\S) backs off one space, leaving " b" for the letter rule.
   // "\n\n  c": \s*[\r\n]+ backtracks to "\n\n".
   EXPECT_EQ(split("qwen2", "a  b\n\n  c"), (Pieces{"a", " ", " b", "\n\n", " ", " c"}));
   EXPECT_EQ(split("qwen2", "x   "), (Pieces{"x", "   "}));
 }
 
-TEST(PreQwen2, PunctuationCjkEmoji) {
+TEST(TokPreQwen2, PunctuationCjkEmoji) {
   EXPECT_EQ(split("qwen2", "Hi!!! (ok)?\n"), (Pieces{"Hi", "!!!", " (", "ok", ")?\n"}));
   // Han characters are letters (Lo), so they join the ASCII letters after them;
   // emoji are symbols and run together as punctuation.
   EXPECT_EQ(split("qwen2", "我喜欢AI😀😀 ok"), (Pieces{"我喜欢AI", "😀😀", " ok"}));
 }
 
-TEST(PreLlamaBpe, DigitsInGroupsOfThree) {
+TEST(TokPreLlamaBpe, DigitsInGroupsOfThree) {
   EXPECT_EQ(split("llama-bpe", "Hello world's 12345"),
             (Pieces{"Hello", " world", "'s", " ", "123", "45"}));
   EXPECT_EQ(split("llama-bpe", "a1234567"), (Pieces{"a", "123", "456", "7"}));
   EXPECT_EQ(split("llama-bpe", "a  b\n\n  c"), (Pieces{"a", " ", " b", "\n\n", " ", " c"}));
 }
 
-TEST(PreDeepseekLlm, RegexSequenceKeepsGaps) {
+TEST(TokPreDeepseekLlm, RegexSequenceKeepsGaps) {
   // [\r\n] cuts out "\n"; the letter class takes "Hello" and "ok"; the
   // punctuation class takes ","; the CJK class cuts "世界" out of
   // " 世界 123"; \p{N}+ cuts "123" out of " 123".
@@ -66,7 +66,7 @@ TEST(PreDeepseekLlm, RegexSequenceKeepsGaps) {
   EXPECT_EQ(split("deepseek-llm", "12345"), (Pieces{"12345"}));
 }
 
-TEST(PreDeepseekV3, DigitsCjkAndMain) {
+TEST(TokPreDeepseekV3, DigitsCjkAndMain) {
   // \p{N}{1,3} first; then Han/kana runs; then the main regex, which leaves
   // the digit pieces unmatched (kept as gaps).
   EXPECT_EQ(split("deepseek-v3", "Hello world12345 日本語テキスト!?\n\nx"),
@@ -75,11 +75,11 @@ TEST(PreDeepseekV3, DigitsCjkAndMain) {
   EXPECT_EQ(split("deepseek-v3", "obj.method()"), (Pieces{"obj", ".method", "()"}));
 }
 
-TEST(PreGpt2, ClassicPattern) {
+TEST(TokPreGpt2, ClassicPattern) {
   EXPECT_EQ(split("gpt-2", "Hello world's  12"), (Pieces{"Hello", " world", "'s", " ", " 12"}));
 }
 
-TEST(PreTokenizer, InvalidUtf8BecomesGaps) {
+TEST(TokPreTokenizer, InvalidUtf8BecomesGaps) {
   // Invalid bytes never match; they are kept so the text round-trips.
   const Pieces p = split("qwen2",
                          "ab\xFF\xFE"
@@ -87,13 +87,13 @@ TEST(PreTokenizer, InvalidUtf8BecomesGaps) {
   EXPECT_EQ(p, (Pieces{"ab", "\xFF\xFE", "cd"}));
 }
 
-TEST(PreTokenizer, LongWhitespaceRun) {
+TEST(TokPreTokenizer, LongWhitespaceRun) {
   const std::string text = std::string(200000, ' ') + "x";
   const Pieces p = split("qwen2", text);
   EXPECT_EQ(p, (Pieces{std::string(199999, ' '), " x"}));
 }
 
-TEST(PreTokenizer, UnknownNameIsUnsupported) {
+TEST(TokPreTokenizer, UnknownNameIsUnsupported) {
   try {
     pretokenizer_patterns("klingon");
     FAIL() << "expected an error";

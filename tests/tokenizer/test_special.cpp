@@ -30,7 +30,7 @@ Ids cat(std::initializer_list<Ids> parts) {
   return out;
 }
 
-TEST(Special, ControlOnlyWithParseSpecial) {
+TEST(TokSpecial, ControlOnlyWithParseSpecial) {
   Specials s;
   auto t = Tokenizer::create(s.v);
   EXPECT_EQ(t->encode("<|im_start|>hi<|im_end|>", AddSpecial::No, ParseSpecial::Yes),
@@ -38,7 +38,7 @@ TEST(Special, ControlOnlyWithParseSpecial) {
   EXPECT_EQ(t->encode("<|im_end|>", AddSpecial::No, ParseSpecial::No), bytes_of("<|im_end|>"));
 }
 
-TEST(Special, UserDefinedAlwaysMatched) {
+TEST(TokSpecial, UserDefinedAlwaysMatched) {
   Specials s;
   auto t = Tokenizer::create(s.v);
   for (ParseSpecial p : {ParseSpecial::No, ParseSpecial::Yes}) {
@@ -46,7 +46,7 @@ TEST(Special, UserDefinedAlwaysMatched) {
   }
 }
 
-TEST(Special, LongestFirstAndWholeOnly) {
+TEST(TokSpecial, LongestFirstAndWholeOnly) {
   Specials s;
   auto t = Tokenizer::create(s.v);
   // The longer "<|im_start|>" wins over its prefix "<|im".
@@ -58,7 +58,7 @@ TEST(Special, LongestFirstAndWholeOnly) {
             (Ids{ascii('x'), s.end, s.end, ascii('y')}));
 }
 
-TEST(Special, DecodeGivesTextBack) {
+TEST(TokSpecial, DecodeGivesTextBack) {
   Specials s;
   auto t = Tokenizer::create(s.v);
   const std::string text = "<|im_start|>user\nhi 😀<think>ok</think><|im_end|>";
@@ -67,7 +67,7 @@ TEST(Special, DecodeGivesTextBack) {
   EXPECT_EQ(t->token_to_piece(s.end), "<|im_end|>");
 }
 
-TEST(Special, EndOfGeneration) {
+TEST(TokSpecial, EndOfGeneration) {
   Specials s;
   Vocab v = s.v;
   const int32_t eot = add_token(v, "<|endoftext|>", TokenType::Control);

@@ -32,7 +32,7 @@ Ids enc(const Tokenizer& t, std::string_view s, ParseSpecial p = ParseSpecial::N
   return t.encode(s, AddSpecial::No, p);
 }
 
-TEST(Spm, HighestScoreMergesFirst) {
+TEST(TokSpm, HighestScoreMergesFirst) {
   auto t = Tokenizer::create(spm_vocab(kPieces));
   // ▁ h e l l o: the first candidates are ▁h -5, he -7, el -4, ll -3, lo -6,
   // so "ll" merges; then llo(-1) appears and wins; el/lo are stale; then
@@ -43,7 +43,7 @@ TEST(Spm, HighestScoreMergesFirst) {
   EXPECT_EQ(enc(*t, "hello hello"), (Ids{270, 270}));
 }
 
-TEST(Spm, ScoreDecidesBetweenOverlappingPairs) {
+TEST(TokSpm, ScoreDecidesBetweenOverlappingPairs) {
   auto t = Tokenizer::create(spm_vocab(kPieces));
   // ▁ a b c: "ab" (-1) beats "bc" (-2); "▁a" and "abc" are no tokens.
   EXPECT_EQ(enc(*t, "abc"), (Ids{259, 275, 274}));
@@ -53,12 +53,12 @@ TEST(Spm, ScoreDecidesBetweenOverlappingPairs) {
   EXPECT_EQ(enc(*t2, "abc"), (Ids{259, 272, 276}));
 }
 
-TEST(Spm, EqualScoresLeftmostFirst) {
+TEST(TokSpm, EqualScoresLeftmostFirst) {
   auto t = Tokenizer::create(spm_vocab(kPieces));
   EXPECT_EQ(enc(*t, "lll"), (Ids{259, 266, 262}));
 }
 
-TEST(Spm, NoSpacePrefix) {
+TEST(TokSpm, NoSpacePrefix) {
   Vocab v = spm_vocab(kPieces);
   v.add_space_prefix = false;
   auto t = Tokenizer::create(v);
@@ -67,7 +67,7 @@ TEST(Spm, NoSpacePrefix) {
   EXPECT_EQ(t->decode(Ids{271, 269}), "hello");
 }
 
-TEST(Spm, ByteFallbackAndUnk) {
+TEST(TokSpm, ByteFallbackAndUnk) {
   auto t = Tokenizer::create(spm_vocab(kPieces));
   // é = C3 A9 is no piece: byte tokens 3 + 0xC3 = 198, 3 + 0xA9 = 172.
   EXPECT_EQ(enc(*t, "hé"), (Ids{264, 198, 172}));
@@ -76,7 +76,7 @@ TEST(Spm, ByteFallbackAndUnk) {
   EXPECT_EQ(enc(*no_bytes, "hé"), (Ids{264 - 256, 0}));
 }
 
-TEST(Spm, ControlTextIsNotFormedByMerges) {
+TEST(TokSpm, ControlTextIsNotFormedByMerges) {
   Vocab v = spm_vocab(kPieces);
   add_token(v, "<", TokenType::Normal);
   add_token(v, "s", TokenType::Normal);
@@ -90,7 +90,7 @@ TEST(Spm, ControlTextIsNotFormedByMerges) {
   EXPECT_EQ(enc(*t, "<s>", ParseSpecial::Yes), (Ids{1}));
 }
 
-TEST(Spm, SpacePrefixAfterSpecialAndDecode) {
+TEST(TokSpm, SpacePrefixAfterSpecialAndDecode) {
   Vocab v = spm_vocab(kPieces);
   v.add_bos = true;
   auto t = Tokenizer::create(v);
@@ -101,7 +101,7 @@ TEST(Spm, SpacePrefixAfterSpecialAndDecode) {
   EXPECT_EQ(t->token_to_piece(3 + 0x41), "A");
 }
 
-TEST(Spm, RoundTripArbitraryBytes) {
+TEST(TokSpm, RoundTripArbitraryBytes) {
   auto t = Tokenizer::create(spm_vocab(kPieces));
   for (std::string s : {"hello", " hello", "  hello  ", "héllo wörld 😀 中文",
                         "a\xFF"

@@ -9,7 +9,7 @@ namespace {
 
 const std::string kFffd = "\xEF\xBF\xBD";
 
-TEST(StreamDecoder, EmojiSplitAcrossByteTokens) {
+TEST(TokStreamDecoder, EmojiSplitAcrossByteTokens) {
   auto t = Tokenizer::create(bpe_vocab({}));
   StreamDecoder d(*t);
   EXPECT_EQ(d.push(ascii('a')), "a");
@@ -20,7 +20,7 @@ TEST(StreamDecoder, EmojiSplitAcrossByteTokens) {
   EXPECT_EQ(d.flush(), "");
 }
 
-TEST(StreamDecoder, InvalidAndTruncated) {
+TEST(TokStreamDecoder, InvalidAndTruncated) {
   auto t = Tokenizer::create(bpe_vocab({}));
   StreamDecoder d(*t);
   // 0xFF can never start a character: replaced at once.
@@ -36,7 +36,7 @@ TEST(StreamDecoder, InvalidAndTruncated) {
   EXPECT_EQ(d.push(ascii('d')), "d");
 }
 
-TEST(StreamDecoder, MatchesDecodeForValidText) {
+TEST(TokStreamDecoder, MatchesDecodeForValidText) {
   auto t = Tokenizer::create(bpe_vocab({{"\xE4", "\xB8"}, {"\xE4\xB8", "\xAD"}, {" ", "w"}}));
   const std::string text = "中 world ё😀!";
   const Ids ids = t->encode(text, AddSpecial::No, ParseSpecial::No);
@@ -57,7 +57,7 @@ void expect_error(const Vocab& v, ErrorCode code, const std::string& mention) {
   }
 }
 
-TEST(Errors, UnknownModelAndPre) {
+TEST(TokErrors, UnknownModelAndPre) {
   Vocab v = bpe_vocab({});
   v.model = "bert";
   expect_error(v, ErrorCode::Unsupported, "'bert'");
@@ -65,7 +65,7 @@ TEST(Errors, UnknownModelAndPre) {
   expect_error(v, ErrorCode::Unsupported, "'klingon-bpe'");
 }
 
-TEST(Errors, InconsistentVocab) {
+TEST(TokErrors, InconsistentVocab) {
   Vocab v = bpe_vocab({});
   v.tokens.clear();
   v.types.clear();
@@ -92,7 +92,7 @@ TEST(Errors, InconsistentVocab) {
   expect_error(v, ErrorCode::Format, "tokenizer.ggml.bos_token_id");
 }
 
-TEST(Errors, MergesMustReferToTokens) {
+TEST(TokErrors, MergesMustReferToTokens) {
   Vocab v = bpe_vocab({{"a", "b"}});
   v.merges.push_back("x qq");  // "qq" is no token
   expect_error(v, ErrorCode::Format, "tokenizer.ggml.merges[1]");
@@ -104,7 +104,7 @@ TEST(Errors, MergesMustReferToTokens) {
   expect_error(v, ErrorCode::Format, "tokenizer.ggml.merges[0]");
 }
 
-TEST(Errors, IdsOutOfRange) {
+TEST(TokErrors, IdsOutOfRange) {
   auto t = Tokenizer::create(bpe_vocab({}));
   for (int32_t id : {-1, 256, 1 << 30}) {
     EXPECT_THROW(t->token_text(id), Error);

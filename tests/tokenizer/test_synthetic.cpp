@@ -22,7 +22,7 @@ const char* const kMultilingual =
     "a\xCC\x8A\xCC\x81.\n"
     "Tabs\tand\r\nCRLF   trailing   \n";
 
-TEST(SyntheticVocab, QwenSizedLayout) {
+TEST(TokSyntheticVocab, QwenSizedLayout) {
   const auto t0 = std::chrono::steady_clock::now();
   const Vocab v = make_synthetic_bpe_vocab(151936, 42);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -65,7 +65,7 @@ TEST(SyntheticVocab, QwenSizedLayout) {
   EXPECT_FALSE(t->is_end_of_generation(endoftext + 1));
 }
 
-TEST(SyntheticVocab, LearnedMergesCompress) {
+TEST(TokSyntheticVocab, LearnedMergesCompress) {
   auto t = Tokenizer::create(make_synthetic_bpe_vocab(151936, 1));
   // Frequent English words are single tokens, as in a real vocabulary.
   EXPECT_EQ(t->encode(" the", AddSpecial::No, ParseSpecial::No).size(), 1u);
@@ -74,7 +74,7 @@ TEST(SyntheticVocab, LearnedMergesCompress) {
   EXPECT_LT(ids.size(), text.size() / 3);
 }
 
-TEST(SyntheticVocab, SmallSizesFitExactly) {
+TEST(TokSyntheticVocab, SmallSizesFitExactly) {
   for (int32_t n : {262, 512, 1000, 2048}) {
     const Vocab v = make_synthetic_bpe_vocab(n, 7);
     EXPECT_EQ(static_cast<int32_t>(v.tokens.size()), n);
@@ -86,14 +86,14 @@ TEST(SyntheticVocab, SmallSizesFitExactly) {
   EXPECT_THROW(make_synthetic_bpe_vocab(261, 7), Error);
 }
 
-TEST(SyntheticVocab, DeterministicPerSeed) {
+TEST(TokSyntheticVocab, DeterministicPerSeed) {
   const Vocab a = make_synthetic_bpe_vocab(4096, 5);
   const Vocab b = make_synthetic_bpe_vocab(4096, 5);
   EXPECT_EQ(a.tokens, b.tokens);
   EXPECT_EQ(a.merges, b.merges);
 }
 
-TEST(SyntheticVocab, RoundTripsMultilingualAndInvalidBytes) {
+TEST(TokSyntheticVocab, RoundTripsMultilingualAndInvalidBytes) {
   auto t = Tokenizer::create(make_synthetic_bpe_vocab(151936, 42));
   std::string invalid = "bad \xFF\xFE bytes \xC3 truncated \xE4\xB8 and \xF0\x9F\x98 end";
   for (const std::string& s : {std::string(kMultilingual), invalid, std::string(""),
@@ -108,7 +108,7 @@ TEST(SyntheticVocab, RoundTripsMultilingualAndInvalidBytes) {
   EXPECT_EQ(t->decode(ids), chat);
 }
 
-TEST(SyntheticVocab, ConcurrentEncodeIsConsistent) {
+TEST(TokSyntheticVocab, ConcurrentEncodeIsConsistent) {
   auto t = Tokenizer::create(make_synthetic_bpe_vocab(151936, 42));
   const auto expected = t->encode(kMultilingual, AddSpecial::No, ParseSpecial::Yes);
   std::vector<std::thread> threads;

@@ -7,7 +7,7 @@
 namespace mosaic::tok {
 namespace {
 
-TEST(ByteUnicode, KnownCharacters) {
+TEST(TokByteUnicode, KnownCharacters) {
   const auto& t = byte_to_unicode();
   EXPECT_EQ(t[' '], "\xC4\xA0");   // U+0120 'Ġ'
   EXPECT_EQ(t['\n'], "\xC4\x8A");  // U+010A 'Ċ'
@@ -18,7 +18,7 @@ TEST(ByteUnicode, KnownCharacters) {
   EXPECT_EQ(t[0xE9], "\xC3\xA9");  // printable Latin-1 maps to itself
 }
 
-TEST(ByteUnicode, OrderAndInverse) {
+TEST(TokByteUnicode, OrderAndInverse) {
   const auto& order = gpt2_byte_order();
   EXPECT_EQ(order[0], '!');
   EXPECT_EQ(order[93], '~');
@@ -42,7 +42,7 @@ std::string complete(std::string_view in, bool at_end, size_t* consumed = nullpt
   return out;
 }
 
-TEST(Utf8, HoldsIncompleteAndReplacesInvalid) {
+TEST(TokUtf8, HoldsIncompleteAndReplacesInvalid) {
   const std::string fffd = "\xEF\xBF\xBD";
   size_t n = 0;
   EXPECT_EQ(complete("a\xC3\xA9z", false, &n), "a\xC3\xA9z");

@@ -30,7 +30,7 @@ void expect_same(const Vocab& a, const Vocab& b) {
   EXPECT_EQ(a.add_eos, b.add_eos);
 }
 
-TEST(VocabFromGguf, SyntheticVocabFileRoundTrip) {
+TEST(TokVocabFromGguf, SyntheticVocabFileRoundTrip) {
   const Vocab v = make_synthetic_bpe_vocab(151936, 42);
   gguf::GgufWriter w;
   w.set_string("general.architecture", "qwen3moe");
@@ -53,7 +53,7 @@ TEST(VocabFromGguf, SyntheticVocabFileRoundTrip) {
             b->encode(text, AddSpecial::Yes, ParseSpecial::Yes));
 }
 
-TEST(VocabFromGguf, SpmRoundTripAndDefaults) {
+TEST(TokVocabFromGguf, SpmRoundTripAndDefaults) {
   Vocab v = spm_vocab({{"▁a", -1.0f}});
   v.add_bos = true;
   gguf::GgufWriter w;
@@ -73,7 +73,7 @@ TEST(VocabFromGguf, SpmRoundTripAndDefaults) {
   EXPECT_TRUE(d.types.empty());
 }
 
-TEST(VocabFromGguf, BpeDefaultsPerPre) {
+TEST(TokVocabFromGguf, BpeDefaultsPerPre) {
   const Vocab base = bpe_vocab({{"a", "b"}});
   for (const char* pre : {"qwen2", "llama-bpe"}) {
     gguf::GgufWriter w;
@@ -99,7 +99,7 @@ void expect_format_error(gguf::GgufWriter& w, const std::string& key, ErrorCode 
   }
 }
 
-TEST(VocabFromGguf, ErrorsNameTheKey) {
+TEST(TokVocabFromGguf, ErrorsNameTheKey) {
   const Vocab base = bpe_vocab({{"a", "b"}});
   auto writer = [&] {
     gguf::GgufWriter w;

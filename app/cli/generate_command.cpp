@@ -1,5 +1,6 @@
 // mosaic-cli generate: feeds a prompt and streams the model's continuation.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
@@ -217,6 +218,9 @@ void print_timings(const mosaic_session* session, const GenerationOutcome& outco
     fmt::print(stderr, "time to first token: {:.1f} ms (from prompt submission)\n",
                *outcome.first_token_ms);
   }
+  spdlog::info("generate: prompt {} tokens in {:.1f} ms, {} tokens generated in {:.1f} ms, {}",
+               t.prompt_tokens, t.prompt_ms, t.generated_tokens, t.generate_ms,
+               describe(outcome.reason));
 }
 
 int run_generate(const GenerateOptions& o) {

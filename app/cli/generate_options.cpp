@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "app/cli/cli_error.h"
+#include "app/cli/option_checks.h"
 
 namespace mosaic::cli {
 namespace {
@@ -77,7 +78,9 @@ std::function<void()> add_generate_options(CLI::App& app, GenerateOptions& o) {
       ->capture_default_str();
   app.add_option("--repeat-last-n", s.repeat_last_n, "Recent-token window of the penalties")
       ->capture_default_str();
-  app.add_option("--seed", s.seed, "Random seed (same seed, same output)")->capture_default_str();
+  app.add_option("--seed", s.seed, "Random seed (same seed, same output)")
+      ->check(kNonNegativeInteger)
+      ->capture_default_str();
 
   app.add_option("-c,--ctx", o.session.n_ctx, "Context length (0: min(trained, 4096))")
       ->capture_default_str();

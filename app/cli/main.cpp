@@ -1,5 +1,6 @@
 // mosaic-cli: inspect models, tokenize, generate, and write test models.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -83,7 +84,12 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "{}: error: {}\n", app.get_name(), e.what());
     return kExitUsage;
   }
+  // The command name only: arguments can hold prompts, which stay out of logs.
+  const auto parsed = app.get_subcommands();
+  spdlog::info("mosaic-cli {}: {}", MOSAIC_VERSION,
+               parsed.empty() ? std::string("?") : parsed.front()->get_name());
   const int code = run_parsed(app, subcommands);
+  spdlog::info("exit code {}", code);
   mosaic::app::shutdown_logging();
   return code;
 }

@@ -11,6 +11,7 @@
 
 #include "app/cli/cli_error.h"
 #include "app/cli/interrupt.h"
+#include "app/cli/option_checks.h"
 #include "app/cli/progress_bar.h"
 #include "app/cli/subcommands.h"
 #include "app/core/human_units.h"
@@ -178,6 +179,7 @@ Subcommand add_make_test_model_command(CLI::App& parent) {
       ->description("Store expert gate and up as one ffn_gate_up_exps tensor");
   app->add_flag("--tied-output")->description("Reuse the token embedding as the output head");
   app->add_option("--seed", g.seed, "Seed of the random weights")
+      ->check(kNonNegativeInteger)
       ->default_str(std::to_string(defaults.seed));
   app->add_option_function<std::string>(
          "--preset", [o](const std::string&) { o->preset = Preset::Bench; },

@@ -203,6 +203,8 @@ TEST_F(CliTest, BadArgumentsExitWithCode2) {
   expect_usage_error({"generate", model_, "--prompt", "x", "--top-p", "1.5"}, "--top-p");
   expect_usage_error({"generate", model_, "--prompt", "x", "--min-p", "nan"}, "--min-p");
   expect_usage_error({"generate", model_, "--prompt", "x", "-n", "-7"}, "-n");
+  expect_usage_error({"generate", model_, "--prompt", "x", "--seed", "-1"}, "--seed");
+  expect_usage_error({"generate", model_, "--prompt", "x", "--top-k", "2.5"}, "--top-k");
   expect_usage_error({"generate", model_, "--prompt", "x", "--kv-type", "q8"}, "--kv-type");
   expect_usage_error({"generate", model_, "--prompt", "x", "--all-positions"}, "--top-logprobs");
   expect_usage_error({"generate", model_}, "--prompt");

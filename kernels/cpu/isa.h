@@ -27,9 +27,23 @@ struct GemmItem {
   float* const* y = nullptr;          // n_tok output rows, offset to the block's first row
   int64_t n_tok = 0;
   uint8_t* scratch = nullptr;  // 64-byte aligned, >= gemm_scratch(type, n_in, n_tok) bytes
+  // Per-token side data from gemm_prep (quantized types), laid out
+  // [sub-block][token]: entry (j, t) at index j * meta_stride + t, already
+  // offset to this item's first token.
+  const int32_t* x_start = nullptr;
+  const float* x_dx = nullptr;
+  const float* x_mdx = nullptr;
+  int64_t meta_stride = 0;
 };
 
 using GemmFn = void (*)(const GemmItem& item);
+// Sub-blocks per row that gemm_prep describes (0: the type needs no prep).
+using GemmSubsFn = int64_t (*)(DType type, int64_t n_in);
+// Side data of one activation row for the blocked kernel: the integer
+// accumulator's start value, the activation scale and the min factor of
+// every sub-block, written at start[j * stride] etc.
+using GemmPrepFn = void (*)(DType type, int64_t n_in, const uint8_t* x_row, int32_t* start,
+                            float* dx, float* mdx, int64_t stride);
 
 // Decode path: the activation row is rearranged once per matmul call into an
 // ISA-specific layout (gemv_prep) so that each weight block needs fewer
@@ -47,6 +61,8 @@ struct IsaKernels {
   void (*quantize[kDTypeSlots])(const float* src, void* dst, int64_t n) = {};
   GemmFn gemm[kDTypeSlots] = {};  // null: no blocked kernel for that type
   GemmScratchFn gemm_scratch = nullptr;
+  GemmSubsFn gemm_subs = nullptr;
+  GemmPrepFn gemm_prep = nullptr;
   GemvPrepBytesFn gemv_prep_bytes = nullptr;
   GemvPrepFn gemv_prep = nullptr;
   GemvFn gemv = nullptr;

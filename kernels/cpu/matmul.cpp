@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "kernels/cpu/dot.h"
@@ -62,6 +63,13 @@ struct CallState {
   std::vector<size_t> prep_offset;
   size_t prep_stride = 0;
   const uint8_t* prep_base = nullptr;
+  // Blocked path: per-token side data of every blocked task (gemm_prep),
+  // [sub-block][token] per task; meta_offset[task] = its first entry.
+  AlignedBuffer meta;
+  std::vector<size_t> meta_offset;
+  size_t meta_entries = 0;  // per array (start, dx, mdx follow each other)
+  int64_t meta_subs = 0;
+  uint8_t* meta_ptr = nullptr;
 };
 
 CallState& call_state() {
@@ -102,7 +110,8 @@ void run_dots(DType w_type, int64_t n_in, size_t w_rb, const MatmulTask& t, cons
   }
 }
 
-void run_blocked(DType w_type, int64_t n_in, size_t w_rb, const MatmulTask& t, const WorkItem& it) {
+void run_blocked(DType w_type, int64_t n_in, size_t w_rb, const MatmulTask& t, const WorkItem& it,
+                 const CallState& cs) {
   const IsaKernels& k = active_kernels();
   ThreadScratch& s = thread_scratch();
   const int64_t n_tok = it.tok1 - it.tok0;
@@ -121,6 +130,14 @@ void run_blocked(DType w_type, int64_t n_in, size_t w_rb, const MatmulTask& t, c
   g.y = s.y_ptrs.data();
   g.n_tok = n_tok;
   g.scratch = s.gemm.get(k.gemm_scratch(w_type, n_in, n_tok));
+  if (cs.meta_subs > 0) {
+    const size_t off = cs.meta_offset[static_cast<size_t>(it.task)] + static_cast<size_t>(it.tok0);
+    const auto* start = reinterpret_cast<const int32_t*>(cs.meta_ptr);
+    g.x_start = start + off;
+    g.x_dx = reinterpret_cast<const float*>(start + cs.meta_entries) + off;
+    g.x_mdx = reinterpret_cast<const float*>(start + 2 * cs.meta_entries) + off;
+    g.meta_stride = t.n_rows;
+  }
   k.gemm[slot(w_type)](g);
 }
 
@@ -209,6 +226,61 @@ void prepare_activations(const IsaKernels& k, DType w_type, int64_t n_in,
   cs.prep_base = base;
 }
 
+// Side data of every activation row of the blocked tasks (start values and
+// scales per sub-block), once per call instead of once per row block.
+void prepare_gemm_meta(ThreadPool& pool, const IsaKernels& k, DType w_type, int64_t n_in,
+                       std::span<const MatmulTask> tasks, CallState& cs) {
+  cs.meta_subs = 0;
+  const int64_t n_sub = k.gemm_subs ? k.gemm_subs(w_type, n_in) : 0;
+  if (n_sub == 0) return;
+  cs.meta_offset.assign(tasks.size(), SIZE_MAX);
+  size_t total = 0;
+  for (const WorkItem& it : cs.items) {
+    size_t& off = cs.meta_offset[static_cast<size_t>(it.task)];
+    if (!it.blocked || off != SIZE_MAX) continue;
+    off = total;
+    total += static_cast<size_t>(n_sub) *
+             static_cast<size_t>(tasks[static_cast<size_t>(it.task)].n_rows);
+  }
+  if (total == 0) return;
+  cs.meta_ptr = cs.meta.get(3 * total * sizeof(int32_t));
+  cs.meta_entries = total;
+  cs.meta_subs = n_sub;
+  auto* start = reinterpret_cast<int32_t*>(cs.meta_ptr);
+  auto* dx = reinterpret_cast<float*>(start + total);
+  auto* mdx = reinterpret_cast<float*>(start + 2 * total);
+  // Work list: (task, row) pairs in chunks of 16 rows.
+  struct Chunk {
+    size_t task;
+    int64_t r0, r1;
+  };
+  // A lambda naming a thread_local would see each worker's own instance:
+  // bind the caller's vector to a plain reference first.
+  thread_local std::vector<Chunk> chunk_storage;
+  std::vector<Chunk>& chunks = chunk_storage;
+  chunks.clear();
+  for (size_t ti = 0; ti < tasks.size(); ++ti) {
+    if (cs.meta_offset[ti] == SIZE_MAX) continue;
+    for (int64_t r0 = 0; r0 < tasks[ti].n_rows; r0 += 16) {
+      chunks.push_back({ti, r0, std::min(tasks[ti].n_rows, r0 + 16)});
+    }
+  }
+  auto run = [&](int64_t c, int) {
+    const Chunk& ch = chunks[static_cast<size_t>(c)];
+    const MatmulTask& t = tasks[ch.task];
+    const size_t off = cs.meta_offset[ch.task];
+    for (int64_t r = ch.r0; r < ch.r1; ++r) {
+      k.gemm_prep(w_type, n_in, act_row(t, r), start + off + r, dx + off + r, mdx + off + r,
+                  t.n_rows);
+    }
+  };
+  if (chunks.size() == 1) {
+    run(0, 0);
+  } else {
+    pool.parallel_for(static_cast<int64_t>(chunks.size()), run);
+  }
+}
+
 void run_items(ThreadPool& pool, DType w_type, int64_t n_in, std::span<const MatmulTask> tasks,
                const CallState& cs) {
   const std::vector<WorkItem>& items = cs.items;
@@ -217,7 +289,7 @@ void run_items(ThreadPool& pool, DType w_type, int64_t n_in, std::span<const Mat
     const WorkItem& it = items[static_cast<size_t>(i)];
     const MatmulTask& t = tasks[static_cast<size_t>(it.task)];
     if (it.blocked) {
-      run_blocked(w_type, n_in, w_rb, t, it);
+      run_blocked(w_type, n_in, w_rb, t, it, cs);
     } else {
       run_dots(w_type, n_in, w_rb, t, it, cs);
     }
@@ -275,6 +347,7 @@ void matmul_tasks(ThreadPool& pool, DType w_type, int64_t n_in, int64_t n_out,
   const IsaKernels& k = active_kernels();
   plan(k, pool.size(), w_type, n_in, n_out, tasks, cs.items);
   prepare_activations(k, w_type, n_in, tasks, cs);
+  prepare_gemm_meta(pool, k, w_type, n_in, tasks, cs);
   run_items(pool, w_type, n_in, tasks, cs);
 }
 

@@ -61,6 +61,7 @@ struct FmtQ8_0 {
   static constexpr int kSub = 32;
   static constexpr bool kMin = false, kSigned = true;
   static constexpr int32_t kOffset = 0;
+  static int64_t x_offset(int64_t j) { return j * 34 + 2; }
   static __m256i codes(const uint8_t* row, int64_t c, float* sc, float*) {
     const auto& b = reinterpret_cast<const BlockQ8_0*>(row)[c];
     sc[0] = _cvtsh_ss(b.d);
@@ -72,6 +73,7 @@ struct FmtQ4_0 {
   static constexpr int kSub = 32;
   static constexpr bool kMin = false, kSigned = false;
   static constexpr int32_t kOffset = 8;
+  static int64_t x_offset(int64_t j) { return j * 34 + 2; }
   static __m256i codes(const uint8_t* row, int64_t c, float* sc, float*) {
     const auto& b = reinterpret_cast<const BlockQ4_0*>(row)[c];
     sc[0] = _cvtsh_ss(b.d);
@@ -85,6 +87,7 @@ struct FmtQ4_K {
   static constexpr int kSub = 32;
   static constexpr bool kMin = true, kSigned = false;
   static constexpr int32_t kOffset = 0;
+  static int64_t x_offset(int64_t j) { return (j / 8) * 292 + 4 + (j % 8) * 32; }
   static __m256i codes(const uint8_t* row, int64_t c, float* sc, float* mn) {
     const auto& b = reinterpret_cast<const BlockQ4_K*>(row)[c / 8];
     const int j = static_cast<int>(c % 8);
@@ -101,6 +104,7 @@ struct FmtQ6_K {
   static constexpr int kSub = 16;
   static constexpr bool kMin = false, kSigned = false;
   static constexpr int32_t kOffset = 32;
+  static int64_t x_offset(int64_t j) { return (j / 16) * 292 + 4 + (j % 16) * 16; }
   static __m256i codes(const uint8_t* row, int64_t c, float* sc, float*) {
     const auto& b = reinterpret_cast<const BlockQ6_K*>(row)[c / 8];
     const int p = static_cast<int>(c % 8), h = p / 4, k = p % 4;
@@ -160,66 +164,43 @@ void repack_quant(const GemmItem& it, int64_t k0, int64_t kc, uint8_t* panel) {
   }
 }
 
+// Side data of one activation row, once per call (see matmul_avx512.cpp).
 template <class F>
-size_t token_bytes(int64_t kc, int nt) {
-  const int64_t n_sub = kc / F::kSub;
-  return align64(static_cast<size_t>(n_sub) * nt * F::kSub) +
-         3 * align64(static_cast<size_t>(n_sub) * nt * 4);
-}
-
-template <class F>
-void prep_tokens(const uint8_t* const* x, int nt, int64_t k0, int64_t kc, uint8_t* out) {
-  const int64_t n_sub = kc / F::kSub;
-  auto* start =
-      reinterpret_cast<int32_t*>(out + align64(static_cast<size_t>(n_sub) * nt * F::kSub));
-  auto* dx = reinterpret_cast<float*>(reinterpret_cast<uint8_t*>(start) +
-                                      align64(static_cast<size_t>(n_sub) * nt * 4));
-  auto* mdx = reinterpret_cast<float*>(reinterpret_cast<uint8_t*>(dx) +
-                                       align64(static_cast<size_t>(n_sub) * nt * 4));
-  for (int t = 0; t < nt; ++t) {
-    for (int64_t j = 0; j < n_sub; ++j) {
-      const size_t slot = static_cast<size_t>(j * nt + t);
-      uint8_t* dst = out + slot * F::kSub;
-      if constexpr (std::is_same_v<F, FmtQ8_0> || std::is_same_v<F, FmtQ4_0>) {
-        const auto& b = reinterpret_cast<const BlockQ8_0*>(x[t])[k0 / 32 + j];
-        std::memcpy(dst, b.qs, 32);
-        int32_t sum = 0;
-        if constexpr (F::kOffset != 0) {
-          for (int i = 0; i < 32; ++i) sum += b.qs[i];
-        }
-        start[slot] = -F::kOffset * sum;
-        dx[slot] = _cvtsh_ss(b.d);
-        mdx[slot] = 0.f;
+void prep_row(int64_t n_in, const uint8_t* x, int32_t* start, float* dx, float* mdx,
+              int64_t stride) {
+  const int64_t n_sub = n_in / F::kSub;
+  for (int64_t j = 0; j < n_sub; ++j) {
+    if constexpr (std::is_same_v<F, FmtQ8_0> || std::is_same_v<F, FmtQ4_0>) {
+      const auto& b = reinterpret_cast<const BlockQ8_0*>(x)[j];
+      int32_t sum = 0;
+      if constexpr (F::kOffset != 0) {
+        for (int i = 0; i < 32; ++i) sum += b.qs[i];
+      }
+      start[j * stride] = -F::kOffset * sum;
+      dx[j * stride] = _cvtsh_ss(b.d);
+      mdx[j * stride] = 0.f;
+    } else {
+      const int per = kQK_K / F::kSub;
+      const auto& b = reinterpret_cast<const BlockQ8_K*>(x)[j / per];
+      const int k = static_cast<int>(j % per);
+      dx[j * stride] = b.d;
+      if constexpr (F::kMin) {
+        start[j * stride] = 0;
+        mdx[j * stride] = b.d * static_cast<float>(b.bsums[2 * k] + b.bsums[2 * k + 1]);
       } else {
-        const int64_t jj = k0 / F::kSub + j;
-        const int per = kQK_K / F::kSub;
-        const auto& b = reinterpret_cast<const BlockQ8_K*>(x[t])[jj / per];
-        const int k = static_cast<int>(jj % per);
-        std::memcpy(dst, b.qs + F::kSub * k, F::kSub);
-        dx[slot] = b.d;
-        if constexpr (F::kMin) {
-          start[slot] = 0;
-          mdx[slot] = b.d * static_cast<float>(b.bsums[2 * k] + b.bsums[2 * k + 1]);
-        } else {
-          start[slot] = -F::kOffset * b.bsums[k];
-          mdx[slot] = 0.f;
-        }
+        start[j * stride] = -F::kOffset * b.bsums[k];
+        mdx[j * stride] = 0.f;
       }
     }
   }
 }
 
 template <class F, int T>
-void kernel_quant(const uint8_t* panel, int64_t n_sub, const uint8_t* tok, float* const* y,
-                  int64_t rows, bool accumulate) {
+void kernel_quant(const uint8_t* panel, int64_t j0, int64_t n_sub, const uint8_t* const* x,
+                  const int32_t* start, const float* dx, const float* mdx, int64_t ms,
+                  float* const* y, int64_t rows, bool accumulate) {
   using P = QuantPanel<F>;
   constexpr int G = P::kG;
-  const auto* start =
-      reinterpret_cast<const int32_t*>(tok + align64(static_cast<size_t>(n_sub) * T * F::kSub));
-  const auto* dx = reinterpret_cast<const float*>(reinterpret_cast<const uint8_t*>(start) +
-                                                  align64(static_cast<size_t>(n_sub) * T * 4));
-  const auto* mdx = reinterpret_cast<const float*>(reinterpret_cast<const uint8_t*>(dx) +
-                                                   align64(static_cast<size_t>(n_sub) * T * 4));
   const __m256i ones = _mm256_set1_epi16(1);
   alignas(32) int32_t lane_mask[8];
   for (int i = 0; i < 8; ++i) lane_mask[i] = i < rows ? -1 : 0;
@@ -227,18 +208,22 @@ void kernel_quant(const uint8_t* panel, int64_t n_sub, const uint8_t* tok, float
   __m256 acc[T];
   for (int t = 0; t < T; ++t)
     acc[t] = accumulate ? _mm256_maskload_ps(y[t], mask) : _mm256_setzero_ps();
+  const uint8_t* xt[T];
+  for (int t = 0; t < T; ++t) xt[t] = x[t];
   for (int64_t j = 0; j < n_sub; ++j) {
+    const int64_t jg = j0 + j;
     const uint8_t* pj = panel + j * P::kSubStride;
-    const uint8_t* xj = tok + static_cast<size_t>(j) * T * F::kSub;
+    const int64_t xo = F::x_offset(jg);
+    const int64_t mi = jg * ms;
     __m256i ia[T];
-    for (int t = 0; t < T; ++t) ia[t] = _mm256_set1_epi32(start[j * T + t]);
+    for (int t = 0; t < T; ++t) ia[t] = _mm256_set1_epi32(start[mi + t]);
     if constexpr (F::kSigned) {
 #pragma GCC unroll 8
       for (int g = 0; g < G; ++g) {
         const __m256i w = _mm256_load_si256(reinterpret_cast<const __m256i*>(pj + g * 32));
         const __m256i aw = _mm256_sign_epi8(w, w);
         for (int t = 0; t < T; ++t) {
-          const __m256i xb = _mm256_set1_epi32(load_i32(xj + t * F::kSub + 4 * g));
+          const __m256i xb = _mm256_set1_epi32(load_i32(xt[t] + xo + 4 * g));
           const __m256i p = _mm256_maddubs_epi16(aw, _mm256_sign_epi8(xb, w));
           ia[t] = _mm256_add_epi32(ia[t], _mm256_madd_epi16(p, ones));
         }
@@ -249,8 +234,8 @@ void kernel_quant(const uint8_t* panel, int64_t n_sub, const uint8_t* tok, float
         const __m256i w0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(pj + g * 32));
         const __m256i w1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(pj + (g + 1) * 32));
         for (int t = 0; t < T; ++t) {
-          const __m256i x0 = _mm256_set1_epi32(load_i32(xj + t * F::kSub + 4 * g));
-          const __m256i x1 = _mm256_set1_epi32(load_i32(xj + t * F::kSub + 4 * g + 4));
+          const __m256i x0 = _mm256_set1_epi32(load_i32(xt[t] + xo + 4 * g));
+          const __m256i x1 = _mm256_set1_epi32(load_i32(xt[t] + xo + 4 * g + 4));
           const __m256i p =
               _mm256_add_epi16(_mm256_maddubs_epi16(w0, x0), _mm256_maddubs_epi16(w1, x1));
           ia[t] = _mm256_add_epi32(ia[t], _mm256_madd_epi16(p, ones));
@@ -259,46 +244,55 @@ void kernel_quant(const uint8_t* panel, int64_t n_sub, const uint8_t* tok, float
     }
     const __m256 sc = _mm256_load_ps(reinterpret_cast<const float*>(pj + P::kCodeBytes));
     for (int t = 0; t < T; ++t) {
-      acc[t] = _mm256_fmadd_ps(
-          _mm256_mul_ps(_mm256_cvtepi32_ps(ia[t]), _mm256_set1_ps(dx[j * T + t])), sc, acc[t]);
+      acc[t] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(ia[t]), _mm256_set1_ps(dx[mi + t])),
+                               sc, acc[t]);
     }
     if constexpr (F::kMin) {
       const __m256 mn = _mm256_load_ps(reinterpret_cast<const float*>(pj + P::kCodeBytes) + 8);
       for (int t = 0; t < T; ++t)
-        acc[t] = _mm256_fnmadd_ps(mn, _mm256_set1_ps(mdx[j * T + t]), acc[t]);
+        acc[t] = _mm256_fnmadd_ps(mn, _mm256_set1_ps(mdx[mi + t]), acc[t]);
     }
   }
   for (int t = 0; t < T; ++t) _mm256_maskstore_ps(y[t], mask, acc[t]);
 }
 
 template <class F, int T>
-void kernel_quant_n(int nt, const uint8_t* panel, int64_t n_sub, const uint8_t* tok,
-                    float* const* y, int64_t rows, bool accumulate) {
+void kernel_quant_n(int nt, const uint8_t* panel, int64_t j0, int64_t n_sub,
+                    const uint8_t* const* x, const int32_t* start, const float* dx,
+                    const float* mdx, int64_t ms, float* const* y, int64_t rows, bool accumulate) {
   if constexpr (T > 1) {
-    if (nt < T) return kernel_quant_n<F, T - 1>(nt, panel, n_sub, tok, y, rows, accumulate);
+    if (nt < T)
+      return kernel_quant_n<F, T - 1>(nt, panel, j0, n_sub, x, start, dx, mdx, ms, y, rows,
+                                      accumulate);
   }
-  kernel_quant<F, T>(panel, n_sub, tok, y, rows, accumulate);
+  kernel_quant<F, T>(panel, j0, n_sub, x, start, dx, mdx, ms, y, rows, accumulate);
 }
 
+// All 8-row panels of the item are repacked per K chunk; each token tile
+// then runs over all of them while its activation bytes are in L1.
 template <class F>
 void gemm_quant(const GemmItem& it) {
   constexpr int T = kTQuant;
-  uint8_t* panel = it.scratch;
-  uint8_t* tok = panel + align64(QuantPanel<F>::bytes(kQuantKc));
+  const size_t panel_bytes = align64(QuantPanel<F>::bytes(kQuantKc));
   float* ys[T];
   for (int64_t k0 = 0; k0 < it.n_in; k0 += kQuantKc) {
     const int64_t kc = it.n_in - k0 < kQuantKc ? it.n_in - k0 : kQuantKc;
     const int64_t n_sub = kc / F::kSub;
-    for (int64_t r0 = 0; r0 < it.n_rows; r0 += 8) {
+    const int64_t n_panels = (it.n_rows + 7) / 8;
+    for (int64_t p = 0; p < n_panels; ++p) {
       GemmItem sub = it;
-      sub.w = it.w + static_cast<size_t>(r0) * it.w_row_bytes;
-      sub.n_rows = it.n_rows - r0 < 8 ? it.n_rows - r0 : 8;
-      repack_quant<F>(sub, k0, kc, panel);
-      for (int64_t t0 = 0; t0 < it.n_tok; t0 += T) {
-        const int nt = static_cast<int>(it.n_tok - t0 < T ? it.n_tok - t0 : T);
-        prep_tokens<F>(it.x + t0, nt, k0, kc, tok);
-        for (int t = 0; t < nt; ++t) ys[t] = it.y[t0 + t] + r0;
-        kernel_quant_n<F, T>(nt, panel, n_sub, tok, ys, sub.n_rows, k0 > 0);
+      sub.w = it.w + static_cast<size_t>(p * 8) * it.w_row_bytes;
+      sub.n_rows = it.n_rows - p * 8 < 8 ? it.n_rows - p * 8 : 8;
+      repack_quant<F>(sub, k0, kc, it.scratch + p * panel_bytes);
+    }
+    for (int64_t t0 = 0; t0 < it.n_tok; t0 += T) {
+      const int nt = static_cast<int>(it.n_tok - t0 < T ? it.n_tok - t0 : T);
+      for (int64_t p = 0; p < n_panels; ++p) {
+        const int64_t rows = it.n_rows - p * 8 < 8 ? it.n_rows - p * 8 : 8;
+        for (int t = 0; t < nt; ++t) ys[t] = it.y[t0 + t] + p * 8;
+        kernel_quant_n<F, T>(nt, it.scratch + p * panel_bytes, k0 / F::kSub, n_sub, it.x + t0,
+                             it.x_start + t0, it.x_dx + t0, it.x_mdx + t0, it.meta_stride, ys, rows,
+                             k0 > 0);
       }
     }
   }
@@ -419,7 +413,36 @@ void gemm_float(const GemmItem& it) {
 
 template <class F>
 size_t quant_scratch() {
-  return align64(QuantPanel<F>::bytes(kQuantKc)) + token_bytes<F>(kQuantKc, kTQuant) + 64;
+  return align64(QuantPanel<F>::bytes(kQuantKc)) * (kGemmRows / 8) + 64;
+}
+
+int64_t gemm_subs(DType type, int64_t n_in) {
+  switch (type) {
+    case DType::Q8_0:
+    case DType::Q4_0:
+    case DType::Q4_K:
+      return n_in / 32;
+    case DType::Q6_K:
+      return n_in / 16;
+    default:
+      return 0;
+  }
+}
+
+void gemm_prep(DType type, int64_t n_in, const uint8_t* x, int32_t* start, float* dx, float* mdx,
+               int64_t stride) {
+  switch (type) {
+    case DType::Q8_0:
+      return prep_row<FmtQ8_0>(n_in, x, start, dx, mdx, stride);
+    case DType::Q4_0:
+      return prep_row<FmtQ4_0>(n_in, x, start, dx, mdx, stride);
+    case DType::Q4_K:
+      return prep_row<FmtQ4_K>(n_in, x, start, dx, mdx, stride);
+    case DType::Q6_K:
+      return prep_row<FmtQ6_K>(n_in, x, start, dx, mdx, stride);
+    default:
+      return;
+  }
 }
 
 size_t gemm_scratch(DType type, int64_t, int64_t) {
@@ -440,6 +463,8 @@ size_t gemm_scratch(DType type, int64_t, int64_t) {
 }  // namespace
 
 void fill_gemm(IsaKernels& k) {
+  k.gemm_subs = gemm_subs;
+  k.gemm_prep = gemm_prep;
   k.gemm[slot(DType::Q8_0)] = gemm_quant<FmtQ8_0>;
   k.gemm[slot(DType::Q4_0)] = gemm_quant<FmtQ4_0>;
   k.gemm[slot(DType::Q4_K)] = gemm_quant<FmtQ4_K>;

@@ -76,9 +76,12 @@ inline void transpose16(__m512i r[16]) {
 // Quantized formats: how to get 64 unsigned codes (elements 64c .. 64c+63 of
 // a row) plus the per-sub-block scales, and how to prepare a token.
 
+// x_offset(j): byte offset of sub-block j's codes in an activation row.
 struct FmtQ8_0 {
   static constexpr int kSub = 32;
   static constexpr bool kMin = false;
+  static constexpr int32_t kOffset = 128;  // codes are w + 128
+  static int64_t x_offset(int64_t j) { return j * 34 + 2; }
   static __m512i codes(const uint8_t* row, int64_t c, int64_t n_in, float* sc) {
     const auto* b = reinterpret_cast<const BlockQ8_0*>(row);
     const int64_t b0 = 2 * c;
@@ -98,6 +101,8 @@ struct FmtQ8_0 {
 struct FmtQ4_0 {
   static constexpr int kSub = 32;
   static constexpr bool kMin = false;
+  static constexpr int32_t kOffset = 8;
+  static int64_t x_offset(int64_t j) { return j * 34 + 2; }
   static __m512i codes(const uint8_t* row, int64_t c, int64_t n_in, float* sc) {
     const auto* b = reinterpret_cast<const BlockQ4_0*>(row);
     const int64_t b0 = 2 * c;
@@ -119,6 +124,8 @@ struct FmtQ4_0 {
 struct FmtQ4_K {
   static constexpr int kSub = 32;
   static constexpr bool kMin = true;
+  static constexpr int32_t kOffset = 0;
+  static int64_t x_offset(int64_t j) { return (j / 8) * 292 + 4 + (j % 8) * 32; }
   static __m512i codes(const uint8_t* row, int64_t c, int64_t, float* sc, float* mn) {
     const auto& b = reinterpret_cast<const BlockQ4_K*>(row)[c / 4];
     const int cc = static_cast<int>(c % 4);
@@ -139,6 +146,8 @@ struct FmtQ4_K {
 struct FmtQ6_K {
   static constexpr int kSub = 16;
   static constexpr bool kMin = false;
+  static constexpr int32_t kOffset = 32;
+  static int64_t x_offset(int64_t j) { return (j / 16) * 292 + 4 + (j % 16) * 16; }
   static __m512i codes(const uint8_t* row, int64_t c, int64_t, float* sc) {
     const auto& b = reinterpret_cast<const BlockQ6_K*>(row)[c / 4];
     const int cc = static_cast<int>(c % 4), h = cc / 2, part = cc % 2;
@@ -220,17 +229,6 @@ void repack_quant(const GemmItem& it, int64_t k0, int64_t kc, uint8_t* panel) {
   }
 }
 
-// Token panel of nt tokens for inputs [k0, k0 + kc): codes [j][t][kSub],
-// then start values, x scales and (Q4_K) min factors, each [j][t].
-template <class F>
-struct TokenPanel {
-  static size_t bytes(int64_t kc, int nt) {
-    const int64_t n_sub = (kc + F::kSub - 1) / F::kSub;
-    return align64(static_cast<size_t>(n_sub) * nt * F::kSub) +
-           3 * align64(static_cast<size_t>(n_sub) * nt * 4);
-  }
-};
-
 inline int32_t sum_i8_32(const int8_t* p) {
   // sum of 32 signed bytes: bias to unsigned, vpsadbw, unbias.
   const __m256i v = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
@@ -240,57 +238,43 @@ inline int32_t sum_i8_32(const int8_t* p) {
   return static_cast<int32_t>(_mm_cvtsi128_si64(s2) + _mm_extract_epi64(s2, 1)) - 128 * 32;
 }
 
+// Side data of one activation row (once per call, not per row block): the
+// integer start value that removes the code offset, the activation scale
+// and (Q4_K) the min factor of each sub-block.
 template <class F>
-void prep_tokens(const uint8_t* const* x, int nt, int64_t k0, int64_t kc, uint8_t* out) {
-  const int64_t n_sub = (kc + F::kSub - 1) / F::kSub;
-  uint8_t* codes = out;
-  auto* start =
-      reinterpret_cast<int32_t*>(out + align64(static_cast<size_t>(n_sub) * nt * F::kSub));
-  auto* dx = reinterpret_cast<float*>(reinterpret_cast<uint8_t*>(start) +
-                                      align64(static_cast<size_t>(n_sub) * nt * 4));
-  auto* mdx = reinterpret_cast<float*>(reinterpret_cast<uint8_t*>(dx) +
-                                       align64(static_cast<size_t>(n_sub) * nt * 4));
-  for (int t = 0; t < nt; ++t) {
-    for (int64_t j = 0; j < n_sub; ++j) {
-      const size_t slot = static_cast<size_t>(j * nt + t);
-      uint8_t* dst = codes + slot * F::kSub;
-      if constexpr (F::kSub == 32 && !F::kMin) {  // Q8_0 activations
-        const auto& b = reinterpret_cast<const BlockQ8_0*>(x[t])[k0 / 32 + j];
-        std::memcpy(dst, b.qs, 32);
-        const int32_t off = std::is_same_v<F, FmtQ8_0> ? 128 : 8;
-        start[slot] = -off * sum_i8_32(b.qs);
-        dx[slot] = _cvtsh_ss(b.d);
-        mdx[slot] = 0.f;
-      } else {  // Q8_K activations
-        const int64_t jj = k0 / F::kSub + j;
-        const int per = kQK_K / F::kSub;
-        const auto& b = reinterpret_cast<const BlockQ8_K*>(x[t])[jj / per];
-        const int k = static_cast<int>(jj % per);
-        std::memcpy(dst, b.qs + F::kSub * k, F::kSub);
-        dx[slot] = b.d;
-        if constexpr (F::kMin) {  // Q4_K
-          start[slot] = 0;
-          mdx[slot] = b.d * static_cast<float>(b.bsums[2 * k] + b.bsums[2 * k + 1]);
-        } else {  // Q6_K
-          start[slot] = -32 * b.bsums[k];
-          mdx[slot] = 0.f;
-        }
+void prep_row(int64_t n_in, const uint8_t* x, int32_t* start, float* dx, float* mdx,
+              int64_t stride) {
+  const int64_t n_sub = n_in / F::kSub;
+  for (int64_t j = 0; j < n_sub; ++j) {
+    if constexpr (F::kSub == 32 && !F::kMin) {  // Q8_0 activations
+      const auto& b = reinterpret_cast<const BlockQ8_0*>(x)[j];
+      start[j * stride] = -F::kOffset * sum_i8_32(b.qs);
+      dx[j * stride] = _cvtsh_ss(b.d);
+      mdx[j * stride] = 0.f;
+    } else {  // Q8_K activations
+      const int per = kQK_K / F::kSub;
+      const auto& b = reinterpret_cast<const BlockQ8_K*>(x)[j / per];
+      const int k = static_cast<int>(j % per);
+      dx[j * stride] = b.d;
+      if constexpr (F::kMin) {
+        start[j * stride] = 0;
+        mdx[j * stride] = b.d * static_cast<float>(b.bsums[2 * k] + b.bsums[2 * k + 1]);
+      } else {
+        start[j * stride] = -F::kOffset * b.bsums[k];
+        mdx[j * stride] = 0.f;
       }
     }
   }
 }
 
+// One micro-tile: rows of one panel (16*NR) x T tokens over sub-blocks
+// [j0, j0 + n_sub). Activation bytes are broadcast straight from the rows.
 template <class F, int NR, int T>
-void kernel_quant(const uint8_t* panel, int64_t n_sub, const uint8_t* tok, float* const* y,
-                  int64_t rows, bool accumulate) {
+void kernel_quant(const uint8_t* panel, int64_t j0, int64_t n_sub, const uint8_t* const* x,
+                  const int32_t* start, const float* dx, const float* mdx, int64_t ms,
+                  float* const* y, int64_t rows, bool accumulate) {
   using P = QuantPanel<F, NR>;
   constexpr int G = P::kG;
-  const int32_t* start =
-      reinterpret_cast<const int32_t*>(tok + align64(static_cast<size_t>(n_sub) * T * F::kSub));
-  const float* dx = reinterpret_cast<const float*>(reinterpret_cast<const uint8_t*>(start) +
-                                                   align64(static_cast<size_t>(n_sub) * T * 4));
-  const float* mdx = reinterpret_cast<const float*>(reinterpret_cast<const uint8_t*>(dx) +
-                                                    align64(static_cast<size_t>(n_sub) * T * 4));
   __m512 acc[NR][T];
   __mmask16 mask[NR];
   for (int r = 0; r < NR; ++r) {
@@ -302,13 +286,17 @@ void kernel_quant(const uint8_t* panel, int64_t n_sub, const uint8_t* tok, float
       acc[r][t] = accumulate ? _mm512_maskz_loadu_ps(mask[r], y[t] + 16 * r) : _mm512_setzero_ps();
     }
   }
+  const uint8_t* xt[T];
+  for (int t = 0; t < T; ++t) xt[t] = x[t];
   for (int64_t j = 0; j < n_sub; ++j) {
+    const int64_t jg = j0 + j;
     const uint8_t* pj = panel + j * P::kSubStride;
-    const uint8_t* xj = tok + static_cast<size_t>(j) * T * F::kSub;
+    const int64_t xo = F::x_offset(jg);
+    const int64_t mi = jg * ms;
     __m512i ia[NR][T];
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t) {
-      const __m512i s = _mm512_set1_epi32(start[j * T + t]);
+      const __m512i s = _mm512_set1_epi32(start[mi + t]);
       for (int r = 0; r < NR; ++r) ia[r][t] = s;
     }
 #pragma GCC unroll 8
@@ -317,14 +305,14 @@ void kernel_quant(const uint8_t* panel, int64_t n_sub, const uint8_t* tok, float
       for (int r = 0; r < NR; ++r) wv[r] = _mm512_load_si512(pj + (g * NR + r) * 64);
 #pragma GCC unroll 8
       for (int t = 0; t < T; ++t) {
-        const __m512i xb = _mm512_set1_epi32(load_i32(xj + t * F::kSub + 4 * g));
+        const __m512i xb = _mm512_set1_epi32(load_i32(xt[t] + xo + 4 * g));
         for (int r = 0; r < NR; ++r) ia[r][t] = _mm512_dpbusd_epi32(ia[r][t], wv[r], xb);
       }
     }
     const float* sc = reinterpret_cast<const float*>(pj + P::kCodeBytes);
 #pragma GCC unroll 8
     for (int t = 0; t < T; ++t) {
-      const __m512 d = _mm512_set1_ps(dx[j * T + t]);
+      const __m512 d = _mm512_set1_ps(dx[mi + t]);
       for (int r = 0; r < NR; ++r) {
         acc[r][t] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(ia[r][t]), d),
                                     _mm512_load_ps(sc + 16 * r), acc[r][t]);
@@ -334,7 +322,7 @@ void kernel_quant(const uint8_t* panel, int64_t n_sub, const uint8_t* tok, float
       const float* mn = sc + NR * 16;
 #pragma GCC unroll 8
       for (int t = 0; t < T; ++t) {
-        const __m512 m = _mm512_set1_ps(mdx[j * T + t]);
+        const __m512 m = _mm512_set1_ps(mdx[mi + t]);
         for (int r = 0; r < NR; ++r)
           acc[r][t] = _mm512_fnmadd_ps(_mm512_load_ps(mn + 16 * r), m, acc[r][t]);
       }
@@ -346,43 +334,53 @@ void kernel_quant(const uint8_t* panel, int64_t n_sub, const uint8_t* tok, float
 }
 
 template <class F, int NR, int T>
-void kernel_quant_n(int nt, const uint8_t* panel, int64_t n_sub, const uint8_t* tok,
-                    float* const* y, int64_t rows, bool accumulate) {
+void kernel_quant_n(int nt, const uint8_t* panel, int64_t j0, int64_t n_sub,
+                    const uint8_t* const* x, const int32_t* start, const float* dx,
+                    const float* mdx, int64_t ms, float* const* y, int64_t rows, bool accumulate) {
   if constexpr (T > 1) {
-    if (nt < T) return kernel_quant_n<F, NR, T - 1>(nt, panel, n_sub, tok, y, rows, accumulate);
+    if (nt < T) {
+      return kernel_quant_n<F, NR, T - 1>(nt, panel, j0, n_sub, x, start, dx, mdx, ms, y, rows,
+                                          accumulate);
+    }
   }
-  kernel_quant<F, NR, T>(panel, n_sub, tok, y, rows, accumulate);
+  kernel_quant<F, NR, T>(panel, j0, n_sub, x, start, dx, mdx, ms, y, rows, accumulate);
 }
 
+// The item's rows are split into panels of 16*NR rows, all repacked for the
+// K chunk first; then every token tile runs over all panels while its
+// activation bytes are in L1.
 template <class F>
 void gemm_quant(const GemmItem& it) {
   constexpr int NR = kNrQuant, T = kTQuant, RB = 16 * NR;
   using P = QuantPanel<F, NR>;
-  uint8_t* panel = it.scratch;
-  uint8_t* tok = panel + align64(P::bytes(kQuantKc));
+  const size_t panel_bytes = align64(P::bytes(kQuantKc));
   float* ys[T];
   for (int64_t k0 = 0; k0 < it.n_in; k0 += kQuantKc) {
     const int64_t kc = it.n_in - k0 < kQuantKc ? it.n_in - k0 : kQuantKc;
     const int64_t n_sub = (kc + F::kSub - 1) / F::kSub;
-    for (int64_t r0 = 0; r0 < it.n_rows; r0 += RB) {
+    const int64_t n_panels = (it.n_rows + RB - 1) / RB;
+    for (int64_t p = 0; p < n_panels; ++p) {
       GemmItem sub = it;
-      sub.w = it.w + static_cast<size_t>(r0) * it.w_row_bytes;
-      sub.n_rows = it.n_rows - r0 < RB ? it.n_rows - r0 : RB;
-      repack_quant<F, NR>(sub, k0, kc, panel);
-      for (int64_t t0 = 0; t0 < it.n_tok; t0 += T) {
-        const int nt = static_cast<int>(it.n_tok - t0 < T ? it.n_tok - t0 : T);
-        prep_tokens<F>(it.x + t0, nt, k0, kc, tok);
-        for (int t = 0; t < nt; ++t) ys[t] = it.y[t0 + t] + r0;
-        kernel_quant_n<F, NR, T>(nt, panel, n_sub, tok, ys, sub.n_rows, k0 > 0);
+      sub.w = it.w + static_cast<size_t>(p * RB) * it.w_row_bytes;
+      sub.n_rows = it.n_rows - p * RB < RB ? it.n_rows - p * RB : RB;
+      repack_quant<F, NR>(sub, k0, kc, it.scratch + p * panel_bytes);
+    }
+    for (int64_t t0 = 0; t0 < it.n_tok; t0 += T) {
+      const int nt = static_cast<int>(it.n_tok - t0 < T ? it.n_tok - t0 : T);
+      for (int64_t p = 0; p < n_panels; ++p) {
+        const int64_t rows = it.n_rows - p * RB < RB ? it.n_rows - p * RB : RB;
+        for (int t = 0; t < nt; ++t) ys[t] = it.y[t0 + t] + p * RB;
+        kernel_quant_n<F, NR, T>(nt, it.scratch + p * panel_bytes, k0 / F::kSub, n_sub, it.x + t0,
+                                 it.x_start + t0, it.x_dx + t0, it.x_mdx + t0, it.meta_stride, ys,
+                                 rows, k0 > 0);
       }
     }
   }
 }
 
 template <class F>
-size_t quant_scratch(int64_t) {
-  return align64(QuantPanel<F, kNrQuant>::bytes(kQuantKc)) +
-         TokenPanel<F>::bytes(kQuantKc, kTQuant) + 64;
+size_t quant_scratch() {
+  return align64(QuantPanel<F, kNrQuant>::bytes(kQuantKc)) * (kGemmRows / (16 * kNrQuant)) + 64;
 }
 
 // ---------------------------------------------------------------------------
@@ -486,24 +484,55 @@ void gemm_float(const GemmItem& it) {
   }
 }
 
-size_t gemm_scratch(DType type, int64_t n_in, int64_t) {
+size_t gemm_scratch(DType type, int64_t, int64_t) {
   switch (type) {
     case DType::Q8_0:
-      return quant_scratch<FmtQ8_0>(n_in);
+      return quant_scratch<FmtQ8_0>();
     case DType::Q4_0:
-      return quant_scratch<FmtQ4_0>(n_in);
+      return quant_scratch<FmtQ4_0>();
     case DType::Q4_K:
-      return quant_scratch<FmtQ4_K>(n_in);
+      return quant_scratch<FmtQ4_K>();
     case DType::Q6_K:
-      return quant_scratch<FmtQ6_K>(n_in);
+      return quant_scratch<FmtQ6_K>();
     default:
       return static_cast<size_t>(kFloatKc + 16) * 16 * kNrFloat * sizeof(float) + 64;
+  }
+}
+
+int64_t gemm_subs(DType type, int64_t n_in) {
+  switch (type) {
+    case DType::Q8_0:
+    case DType::Q4_0:
+    case DType::Q4_K:
+      return n_in / 32;
+    case DType::Q6_K:
+      return n_in / 16;
+    default:
+      return 0;
+  }
+}
+
+void gemm_prep(DType type, int64_t n_in, const uint8_t* x, int32_t* start, float* dx, float* mdx,
+               int64_t stride) {
+  switch (type) {
+    case DType::Q8_0:
+      return prep_row<FmtQ8_0>(n_in, x, start, dx, mdx, stride);
+    case DType::Q4_0:
+      return prep_row<FmtQ4_0>(n_in, x, start, dx, mdx, stride);
+    case DType::Q4_K:
+      return prep_row<FmtQ4_K>(n_in, x, start, dx, mdx, stride);
+    case DType::Q6_K:
+      return prep_row<FmtQ6_K>(n_in, x, start, dx, mdx, stride);
+    default:
+      return;
   }
 }
 
 }  // namespace
 
 void fill_gemm(IsaKernels& k) {
+  k.gemm_subs = gemm_subs;
+  k.gemm_prep = gemm_prep;
   k.gemm[slot(DType::Q8_0)] = gemm_quant<FmtQ8_0>;
   k.gemm[slot(DType::Q4_0)] = gemm_quant<FmtQ4_0>;
   k.gemm[slot(DType::Q4_K)] = gemm_quant<FmtQ4_K>;

@@ -130,6 +130,18 @@ void run_quantize(benchmark::State& state, mk::DType t) {
       benchmark::Counter(static_cast<double>(n) * state.iterations(), benchmark::Counter::kIsRate);
 }
 
+// Cost of one parallel_for with trivial tasks: the fixed overhead every
+// decode matmul pays (publish, wake spinning workers, claim, wait).
+void run_parallel_for(benchmark::State& state, int threads, int64_t n_tasks) {
+  mk::ThreadPool& p = pool(threads);
+  std::vector<int64_t> sink(static_cast<size_t>(threads) * 16);
+  for (auto _ : state) {
+    p.parallel_for(n_tasks,
+                   [&](int64_t t, int thread) { sink[static_cast<size_t>(thread) * 16] += t; });
+  }
+  benchmark::DoNotOptimize(sink.data());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -167,6 +179,16 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
       run_quantize(st, t);
     })->Unit(benchmark::kMillisecond);
+  }
+  for (int threads : {1, 2}) {
+    for (int64_t n : {2, 16, 64}) {
+      const std::string name =
+          "pool/parallel_for/t" + std::to_string(threads) + "/tasks" + std::to_string(n);
+      benchmark::RegisterBenchmark(name.c_str(),
+                                   [=](benchmark::State& st) { run_parallel_for(st, threads, n); })
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
+    }
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

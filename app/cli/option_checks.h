@@ -13,6 +13,6 @@ inline const CLI::Validator kNonNegativeInteger(
       if (text.find('-') != std::string::npos) return "must be a non-negative integer";
       return {};
     },
-    "UINT");
+    "");  // no description: CLI11 already shows the type (UINT)
 
 }  // namespace mosaic::cli

@@ -185,7 +185,7 @@ typedef struct mosaic_sampler_params {
   float repeat_penalty;     /* 1: off; applied to tokens in the last repeat_last_n */
   float presence_penalty;   /* 0: off */
   float frequency_penalty;  /* 0: off */
-  int32_t repeat_last_n;    /* window for the penalties; 0 = 64 */
+  int32_t repeat_last_n;    /* history window for the penalties; 0: penalties off */
   uint64_t seed;
 } mosaic_sampler_params;
 
@@ -212,7 +212,11 @@ typedef enum mosaic_stop_reason {
 } mosaic_stop_reason;
 
 /* Samples and feeds up to max_tokens tokens, streaming each through `on_token`.
- * The end-of-generation token is not fed nor streamed. */
+ * The end-of-generation token is not fed nor streamed. If generation ends
+ * while bytes of an unfinished character are held back, they are delivered
+ * in one last call with token -1 (as U+FFFD where they can never complete).
+ * A new token is only produced while the context has room for it:
+ * MOSAIC_STOP_CONTEXT_FULL reports that the limit was reached. */
 mosaic_status mosaic_session_generate(mosaic_session* session, int32_t max_tokens,
                                       mosaic_token_fn on_token, void* user,
                                       mosaic_stop_reason* out_reason);

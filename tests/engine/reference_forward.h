@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mosaic::testing {
+
+struct ReferenceResult {
+  std::vector<std::vector<double>> logits;  // per position, n_vocab
+  // Per position, the smallest gap over all layers between the router
+  // probabilities of the last chosen and the first rejected expert. Where it
+  // is tiny, any rounding may legitimately pick the other expert, so
+  // comparisons at that position say nothing about correctness.
+  std::vector<double> routing_margin;
+};
+
+// Exact: activations in double precision everywhere. RoundedLikeEngine:
+// before each product with a quantized weight, the activations are rounded
+// to that weight's 8-bit dot-product format (as the engine, like llama.cpp,
+// does); then only summation order separates engine and reference.
+enum class Activations { Exact, RoundedLikeEngine };
+enum class KvStorage { Full, Half };
+
+// Every position of `tokens` for the qwen3moe model at `path`, computed
+// plainly in double precision (see reference_forward.cpp).
+ReferenceResult reference_forward(const std::string& path, const std::vector<int32_t>& tokens,
+                                  Activations activations, KvStorage kv);
+
+}  // namespace mosaic::testing

@@ -105,6 +105,34 @@ TEST_F(LoadErrorsTest, WrongShapeIsNamed) {
   EXPECT_NE(msg.find("blk.0.ffn_down_exps.weight"), std::string::npos) << msg;
 }
 
+TEST_F(LoadErrorsTest, SplitModelLoadsAndMatchesTheSingleFile) {
+  const std::string single = dir_.file("model.gguf");
+  synthetic::write_model(tiny_spec(DType::Q8_0), single);
+  const gguf::GgufFile f = gguf::GgufFile::open(single);
+  gguf::GgufWriter w;
+  for (const std::string& key : f.metadata().keys()) w.set_value(key, *f.metadata().find(key));
+  for (const gguf::TensorInfo& t : f.tensors()) {
+    w.add_tensor(t.name, t.type, std::vector<int64_t>(t.ne.begin(), t.ne.begin() + t.n_dims),
+                 std::vector<uint8_t>(t.data, t.data + t.n_bytes));
+  }
+  const std::vector<std::string> parts = w.write_split(dir_.file("split"), 10);
+  ASSERT_GT(parts.size(), 2u);
+  ModelPtr a = load_model(single);
+  ModelPtr b = load_model(parts[0]);
+  ASSERT_TRUE(a && b);
+  const std::vector<int32_t> prompt = {5, 17, 99, 3};
+  const auto la = all_logits(a.get(), prompt, 512, MOSAIC_KV_F16);
+  const auto lb = all_logits(b.get(), prompt, 512, MOSAIC_KV_F16);
+  ASSERT_EQ(la.size(), lb.size());
+  for (size_t i = 0; i < la.size(); ++i) EXPECT_EQ(la[i], lb[i]);
+  // A missing part is named.
+  std::filesystem::remove(parts[1]);
+  std::string msg;
+  EXPECT_EQ(try_load(parts[0], &msg), MOSAIC_ERR_IO);
+  EXPECT_NE(msg.find(std::filesystem::path(parts[1]).filename().string()), std::string::npos)
+      << msg;
+}
+
 TEST_F(LoadErrorsTest, LoadCanBeCancelled) {
   const std::string path = dir_.file("model.gguf");
   synthetic::write_model(tiny_spec(DType::Q8_0), path);

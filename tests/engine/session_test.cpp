@@ -195,7 +195,9 @@ TEST_F(SessionTest, StreamedTextEqualsDetokenizedTokens) {
     for (size_t k = 1; k < n; ++k) valid &= (static_cast<unsigned char>(pieces[i + k]) >> 6) == 2;
     i += n;
   }
-  if (valid) EXPECT_EQ(g.text, pieces);
+  if (valid) {
+    EXPECT_EQ(g.text, pieces);
+  }
 }
 
 TEST_F(SessionTest, InvalidInputsAreRejectedWithMessages) {

@@ -11,6 +11,7 @@
 #include "engine/error.h"
 #include "engine/gguf/gguf_writer.h"
 #include "engine/tokenizer/synthetic_vocab.h"
+#include "engine/tokenizer/tokenizer.h"
 #include "kernels/cpu/quant.h"
 
 namespace mosaic::synthetic {
@@ -230,19 +231,8 @@ void write_model(const ModelSpec& spec, const std::string& path,
   w.set_u32(a + ".expert_used_count", static_cast<uint32_t>(spec.n_expert_used));
   w.set_u32(a + ".expert_feed_forward_length", static_cast<uint32_t>(spec.n_ff_expert));
 
-  tok::Vocab vocab = tok::make_synthetic_bpe_vocab(static_cast<int32_t>(spec.n_vocab), spec.seed);
-  w.set_string("tokenizer.ggml.model", vocab.model);
-  w.set_string("tokenizer.ggml.pre", vocab.pre);
-  w.set_string_array("tokenizer.ggml.tokens", vocab.tokens);
-  std::vector<int32_t> types;
-  types.reserve(vocab.types.size());
-  for (tok::TokenType t : vocab.types) types.push_back(static_cast<int32_t>(t));
-  w.set_i32_array("tokenizer.ggml.token_type", types);
-  w.set_string_array("tokenizer.ggml.merges", vocab.merges);
-  if (vocab.eos >= 0) w.set_u32("tokenizer.ggml.eos_token_id", vocab.eos);
-  if (vocab.pad >= 0) w.set_u32("tokenizer.ggml.padding_token_id", vocab.pad);
-  if (vocab.bos >= 0) w.set_u32("tokenizer.ggml.bos_token_id", vocab.bos);
-  w.set_bool("tokenizer.ggml.add_bos_token", vocab.add_bos);
+  tok::vocab_to_gguf(
+      tok::make_synthetic_bpe_vocab(static_cast<int32_t>(spec.n_vocab), spec.seed), w);
 
   const std::vector<TensorPlan> plans = plan_qwen3moe(spec);
   uint64_t total_bytes = 0;

@@ -7,6 +7,7 @@
 #include <new>
 #include <string>
 
+#include "engine/core/cpu_topology.h"
 #include "engine/core/log.h"
 #include "engine/error.h"
 #include "engine/model/model.h"
@@ -116,6 +117,8 @@ const char* mosaic_status_name(mosaic_status status) {
 }
 
 void mosaic_set_log_callback(mosaic_log_fn fn, void* user) { mosaic::set_log_callback(fn, user); }
+
+int32_t mosaic_physical_core_count(void) { return mosaic::physical_core_count(); }
 
 mosaic_model_params mosaic_model_default_params(void) { return mosaic_model_params{}; }
 

@@ -6,6 +6,7 @@ add_library(mosaic_engine STATIC
   api.cpp
   session.cpp
   core/log.cpp
+  core/cpu_topology.cpp
   model/weights.cpp
   model/kv_cache.cpp
   model/model.cpp

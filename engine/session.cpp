@@ -3,18 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <thread>
 
+#include "engine/core/cpu_topology.h"
 #include "engine/core/timer.h"
 #include "engine/error.h"
 
 namespace mosaic {
 namespace {
 
-int resolve_threads(int requested) {
-  if (requested > 0) return requested;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
+int resolve_threads(int requested) { return requested > 0 ? requested : physical_core_count(); }
 
 int64_t resolve_ctx(const Model& model, int64_t requested) {
   if (requested < 0) fail(ErrorCode::InvalidArgument, "n_ctx must not be negative");

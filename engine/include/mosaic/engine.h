@@ -60,6 +60,9 @@ void mosaic_set_log_callback(mosaic_log_fn fn, void* user);
  * leaves the session as it was before the call). */
 typedef int (*mosaic_progress_fn)(float fraction, void* user);
 
+/* Physical CPU cores of this machine: the default thread count. */
+int32_t mosaic_physical_core_count(void);
+
 /* ---- Models --------------------------------------------------------------- */
 
 typedef struct mosaic_model_params {

@@ -21,10 +21,12 @@
 //   Q6_K: q (0..63), start -32 * bsum     Q4_K: nibble q, mins in float.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/cpu/blocks.h"
 #include "kernels/cpu/isa.h"
+#include "kernels/cpu/simd_common.h"
 
 namespace mosaic::kernels::avx512 {
 namespace {
@@ -76,88 +78,108 @@ inline void transpose16(__m512i r[16]) {
 // Quantized formats: how to get 64 unsigned codes (elements 64c .. 64c+63 of
 // a row) plus the per-sub-block scales, and how to prepare a token.
 
-// x_offset(j): byte offset of sub-block j's codes in an activation row.
+// Each format gives the 64 unsigned codes of elements 64c .. 64c+63 of a row
+// (codes), and the float scales of a group of sub-blocks as one vector
+// (scales): 16 blocks for Q8_0/Q4_0, one super-block for the K-quants (Q4_K:
+// lanes 0..7 scales, 8..15 mins). Repacking transposes both 16 rows at a
+// time, so it is all vector work. x_offset(j): byte offset of sub-block j's
+// activation codes in a Q8_0 / Q8_K row.
+
+inline __m512i iota16() {
+  return _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+}
+
+// fp16 d at the start of up to 16 consecutive blocks of `stride` bytes.
+inline __m512 gather_d16(const uint8_t* first, int stride, int n) {
+  const __mmask16 m =
+      n >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n) - 1);
+  const __m512i idx = _mm512_mullo_epi32(iota16(), _mm512_set1_epi32(stride));
+  const __m512i g = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), m, idx, first, 1);
+  return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(g));
+}
+
 struct FmtQ8_0 {
   static constexpr int kSub = 32;
   static constexpr bool kMin = false;
+  static constexpr int kGroupSubs = 16;    // sub-blocks per scales() vector
   static constexpr int32_t kOffset = 128;  // codes are w + 128
   static int64_t x_offset(int64_t j) { return j * 34 + 2; }
-  static __m512i codes(const uint8_t* row, int64_t c, int64_t n_in, float* sc) {
+  static __m512i codes(const uint8_t* row, int64_t c, int64_t n_in) {
     const auto* b = reinterpret_cast<const BlockQ8_0*>(row);
     const int64_t b0 = 2 * c;
-    const bool two = (b0 + 1) * kQK8_0 < n_in;
-    sc[0] = _cvtsh_ss(b[b0].d);
-    const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[b0].qs));
-    __m512i v = _mm512_zextsi256_si512(lo);
-    if (two) {
-      sc[1] = _cvtsh_ss(b[b0 + 1].d);
+    __m512i v =
+        _mm512_zextsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[b0].qs)));
+    if ((b0 + 1) * kQK8_0 < n_in) {
       v = _mm512_inserti64x4(v, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[b0 + 1].qs)),
                              1);
     }
     return _mm512_xor_si512(v, _mm512_set1_epi8(static_cast<char>(0x80)));
+  }
+  static __m512 scales(const uint8_t* row, int64_t g, int n_subs) {
+    return gather_d16(row + g * 16 * sizeof(BlockQ8_0), sizeof(BlockQ8_0), n_subs);
   }
 };
 
 struct FmtQ4_0 {
   static constexpr int kSub = 32;
   static constexpr bool kMin = false;
+  static constexpr int kGroupSubs = 16;
   static constexpr int32_t kOffset = 8;
   static int64_t x_offset(int64_t j) { return j * 34 + 2; }
-  static __m512i codes(const uint8_t* row, int64_t c, int64_t n_in, float* sc) {
+  static __m512i codes(const uint8_t* row, int64_t c, int64_t n_in) {
     const auto* b = reinterpret_cast<const BlockQ4_0*>(row);
     const int64_t b0 = 2 * c;
-    const bool two = (b0 + 1) * kQK4_0 < n_in;
-    sc[0] = _cvtsh_ss(b[b0].d);
     const __m128i q0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b[b0].qs));
-    __m128i q1 = _mm_setzero_si128();
-    if (two) {
-      sc[1] = _cvtsh_ss(b[b0 + 1].d);
-      q1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b[b0 + 1].qs));
-    }
+    const __m128i q1 = (b0 + 1) * kQK4_0 < n_in
+                           ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(b[b0 + 1].qs))
+                           : _mm_setzero_si128();
     const __m512i q01 = _mm512_castsi256_si512(_mm256_set_m128i(q1, q0));
     const __m512i v = _mm512_shuffle_i64x2(q01, q01, _MM_SHUFFLE(1, 1, 0, 0));
     return _mm512_and_si512(_mm512_srlv_epi64(v, _mm512_setr_epi64(0, 0, 4, 4, 0, 0, 4, 4)),
                             _mm512_set1_epi8(0x0F));
+  }
+  static __m512 scales(const uint8_t* row, int64_t g, int n_subs) {
+    return gather_d16(row + g * 16 * sizeof(BlockQ4_0), sizeof(BlockQ4_0), n_subs);
   }
 };
 
 struct FmtQ4_K {
   static constexpr int kSub = 32;
   static constexpr bool kMin = true;
+  static constexpr int kGroupSubs = 8;
   static constexpr int32_t kOffset = 0;
   static int64_t x_offset(int64_t j) { return (j / 8) * 292 + 4 + (j % 8) * 32; }
-  static __m512i codes(const uint8_t* row, int64_t c, int64_t, float* sc, float* mn) {
+  static __m512i codes(const uint8_t* row, int64_t c, int64_t) {
     const auto& b = reinterpret_cast<const BlockQ4_K*>(row)[c / 4];
-    const int cc = static_cast<int>(c % 4);
-    const float d = _cvtsh_ss(b.d), dmin = _cvtsh_ss(b.dmin);
-    for (int k = 0; k < 2; ++k) {
-      uint8_t s, m;
-      q4k_scale_min(2 * cc + k, b.scales, &s, &m);
-      sc[k] = d * s;
-      mn[k] = dmin * m;
-    }
     const __m512i v = _mm512_broadcast_i64x4(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs + 32 * cc)));
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs + 32 * (c % 4))));
     return _mm512_and_si512(_mm512_srlv_epi64(v, _mm512_setr_epi64(0, 0, 0, 0, 4, 4, 4, 4)),
                             _mm512_set1_epi8(0x0F));
+  }
+  // lanes 0..7: d * sc[j], lanes 8..15: dmin * m[j]
+  static __m512 scales(const uint8_t* row, int64_t g, int) {
+    const auto& b = reinterpret_cast<const BlockQ4_K*>(row)[g];
+    const __m512 f = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(q4k_unpack_scales_v(b.scales)));
+    const __m512 d =
+        _mm512_insertf32x8(_mm512_set1_ps(_cvtsh_ss(b.d)), _mm256_set1_ps(_cvtsh_ss(b.dmin)), 1);
+    return _mm512_mul_ps(f, d);
   }
 };
 
 struct FmtQ6_K {
   static constexpr int kSub = 16;
   static constexpr bool kMin = false;
+  static constexpr int kGroupSubs = 16;
   static constexpr int32_t kOffset = 32;
   static int64_t x_offset(int64_t j) { return (j / 16) * 292 + 4 + (j % 16) * 16; }
-  static __m512i codes(const uint8_t* row, int64_t c, int64_t, float* sc) {
+  static __m512i codes(const uint8_t* row, int64_t c, int64_t) {
     const auto& b = reinterpret_cast<const BlockQ6_K*>(row)[c / 4];
-    const int cc = static_cast<int>(c % 4), h = cc / 2, part = cc % 2;
-    const float d = _cvtsh_ss(b.d);
-    for (int k = 0; k < 4; ++k) sc[k] = d * b.scales[8 * h + 4 * part + k];
+    const int cc = static_cast<int>(c % 4), h = cc / 2;
     const __m512i ql = _mm512_loadu_si512(b.ql + 64 * h);
     const __m512i qh =
         _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qh + 32 * h)));
     const __m512i low4 = _mm512_set1_epi8(0x0F), bits45 = _mm512_set1_epi8(0x30);
-    if (part == 0) {
+    if (cc % 2 == 0) {
       return _mm512_or_si512(
           _mm512_and_si512(ql, low4),
           _mm512_and_si512(_mm512_sllv_epi64(qh, _mm512_setr_epi64(4, 4, 4, 4, 2, 2, 2, 2)),
@@ -167,17 +189,13 @@ struct FmtQ6_K {
         _mm512_and_si512(_mm512_srli_epi16(ql, 4), low4),
         _mm512_and_si512(_mm512_srlv_epi64(qh, _mm512_setr_epi64(0, 0, 0, 0, 2, 2, 2, 2)), bits45));
   }
-};
-
-template <class F>
-inline __m512i fmt_codes(const uint8_t* row, int64_t c, int64_t n_in, float* sc, float* mn) {
-  if constexpr (F::kMin) {
-    return F::codes(row, c, n_in, sc, mn);
-  } else {
-    (void)mn;
-    return F::codes(row, c, n_in, sc);
+  static __m512 scales(const uint8_t* row, int64_t g, int) {
+    const auto& b = reinterpret_cast<const BlockQ6_K*>(row)[g];
+    const __m512i sc =
+        _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b.scales)));
+    return _mm512_mul_ps(_mm512_cvtepi32_ps(sc), _mm512_set1_ps(_cvtsh_ss(b.d)));
   }
-}
+};
 
 template <class F, int NR>
 struct QuantPanel {
@@ -185,44 +203,57 @@ struct QuantPanel {
   static constexpr size_t kCodeBytes = static_cast<size_t>(kG) * NR * 64;
   static constexpr size_t kSubStride = kCodeBytes + NR * 64 * (F::kMin ? 2 : 1);
   static size_t bytes(int64_t kc) {
-    const int64_t n_sub = (kc + 63) / 64 * (64 / F::kSub);  // whole 64-input chunks
-    return static_cast<size_t>(n_sub) * kSubStride;
+    // whole scale groups (the repack writes them in one go)
+    const int64_t n_sub = (kc + F::kSub - 1) / F::kSub;
+    return static_cast<size_t>((n_sub + F::kGroupSubs - 1) / F::kGroupSubs * F::kGroupSubs) *
+           kSubStride;
   }
 };
 
-// Repacks rows [0, n_rows) (of a block of 16*NR) for inputs [k0, k0 + kc).
+// Repacks rows [0, n_rows) (of a block of 16*NR) for inputs [k0, k0 + kc):
+// per 16 rows, codes and scales are transposed so one vector holds 16 rows.
 template <class F, int NR>
-void repack_quant(const GemmItem& it, int64_t k0, int64_t kc, uint8_t* panel) {
+__attribute__((noinline)) void repack_quant(const GemmItem& it, int64_t k0, int64_t kc,
+                                            uint8_t* panel) {
   using P = QuantPanel<F, NR>;
-  const int64_t c0 = k0 / 64, n_chunks = (kc + 63) / 64;
+  constexpr int64_t kGroupElems = int64_t{F::kGroupSubs} * F::kSub;
+  const int64_t n_sub_total = (it.n_in + F::kSub - 1) / F::kSub;
   for (int rz = 0; rz < NR; ++rz) {
-    for (int64_t c = 0; c < n_chunks; ++c) {
+    const uint8_t* rows[16];
+    for (int i = 0; i < 16; ++i) {
+      const int64_t row = rz * 16 + i;
+      rows[i] = row < it.n_rows ? it.w + static_cast<size_t>(row) * it.w_row_bytes : nullptr;
+    }
+    for (int64_t e0 = 0; e0 < kc; e0 += kGroupElems) {
+      // Scales of the group's sub-blocks, 16 rows -> one vector per sub-block.
+      const int64_t g = (k0 + e0) / kGroupElems;
+      const int64_t j_first = (k0 + e0) / F::kSub;
+      const int n_subs = static_cast<int>(std::min<int64_t>(F::kGroupSubs, n_sub_total - j_first));
       __m512i r[16];
-      const int64_t j0 = c * (64 / F::kSub);  // first local sub-block of the chunk
-      float sc[16][4] = {}, mn[16][4] = {};
       for (int i = 0; i < 16; ++i) {
-        const int64_t row = rz * 16 + i;
-        if (row < it.n_rows) {
-          r[i] = fmt_codes<F>(it.w + static_cast<size_t>(row) * it.w_row_bytes, c0 + c, it.n_in,
-                              sc[i], mn[i]);
-        } else {
-          r[i] = _mm512_setzero_si512();
-        }
+        r[i] =
+            rows[i] ? _mm512_castps_si512(F::scales(rows[i], g, n_subs)) : _mm512_setzero_si512();
       }
       transpose16(r);
-      for (int w = 0; w < 16; ++w) {
-        const int e = 4 * w;  // input offset within the chunk
-        const int64_t j = j0 + e / F::kSub;
-        const int g = (e % F::kSub) / 4;
-        _mm512_store_si512(panel + j * P::kSubStride + (g * NR + rz) * 64, r[w]);
-      }
-      for (int s = 0; s < 64 / F::kSub; ++s) {
-        float* dst =
-            reinterpret_cast<float*>(panel + (j0 + s) * P::kSubStride + P::kCodeBytes) + rz * 16;
-        for (int i = 0; i < 16; ++i) dst[i] = sc[i][s];
+      const int64_t jl = e0 / F::kSub;  // local sub-block index of the group
+      for (int w = 0; w < n_subs; ++w) {
+        _mm512_store_si512(panel + (jl + w) * P::kSubStride + P::kCodeBytes + rz * 64, r[w]);
         if constexpr (F::kMin) {
-          float* dm = dst + NR * 16;
-          for (int i = 0; i < 16; ++i) dm[i] = mn[i][s];
+          _mm512_store_si512(panel + (jl + w) * P::kSubStride + P::kCodeBytes + (NR + rz) * 64,
+                             r[8 + w]);
+        }
+      }
+      // Codes, 64 inputs at a time.
+      const int64_t e_end = std::min(kc, e0 + kGroupElems);
+      for (int64_t e = e0; e < e_end; e += 64) {
+        const int64_t c = (k0 + e) / 64;
+        for (int i = 0; i < 16; ++i)
+          r[i] = rows[i] ? F::codes(rows[i], c, it.n_in) : _mm512_setzero_si512();
+        transpose16(r);
+        for (int w = 0; w < 16; ++w) {
+          const int64_t el = e + 4 * w;  // local input index
+          _mm512_store_si512(
+              panel + (el / F::kSub) * P::kSubStride + ((el % F::kSub) / 4 * NR + rz) * 64, r[w]);
         }
       }
     }
@@ -270,9 +301,10 @@ void prep_row(int64_t n_in, const uint8_t* x, int32_t* start, float* dx, float* 
 // One micro-tile: rows of one panel (16*NR) x T tokens over sub-blocks
 // [j0, j0 + n_sub). Activation bytes are broadcast straight from the rows.
 template <class F, int NR, int T>
-void kernel_quant(const uint8_t* panel, int64_t j0, int64_t n_sub, const uint8_t* const* x,
-                  const int32_t* start, const float* dx, const float* mdx, int64_t ms,
-                  float* const* y, int64_t rows, bool accumulate) {
+__attribute__((noinline)) void kernel_quant(const uint8_t* panel, int64_t j0, int64_t n_sub,
+                                            const uint8_t* const* x, const int32_t* start,
+                                            const float* dx, const float* mdx, int64_t ms,
+                                            float* const* y, int64_t rows, bool accumulate) {
   using P = QuantPanel<F, NR>;
   constexpr int G = P::kG;
   __m512 acc[NR][T];

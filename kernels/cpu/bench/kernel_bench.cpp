@@ -10,6 +10,7 @@
 //   mosaic-kernel-bench --benchmark_filter='prefill/.*/avx512/t2'
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -24,20 +25,47 @@
 #include "kernels/cpu/thread_pool.h"
 #include "kernels/cpu/types.h"
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace mk = mosaic::kernels;
 
 namespace {
 
+// Weight buffer on 2 MB pages where the OS allows (transparent huge pages
+// via madvise): the decode figures then measure the kernels and DRAM, not
+// TLB misses of a 300+ MB stream. (A file mmap without THP may be slower.)
+struct Weights {
+  uint8_t* ptr = nullptr;
+  size_t bytes = 0;
+  uint8_t* data() const { return ptr; }
+  size_t size() const { return bytes; }
+  uint8_t& operator[](size_t i) { return ptr[i]; }
+};
+
+Weights alloc_weights(size_t bytes) {
+  constexpr size_t kHuge = size_t{2} << 20;
+  const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+  Weights w;
+  w.ptr = static_cast<uint8_t*>(std::aligned_alloc(kHuge, rounded));
+  w.bytes = bytes;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  madvise(w.ptr, rounded, MADV_HUGEPAGE);
+#endif
+  return w;
+}
+
 // Random but valid weights, generated directly as block bytes (quantizing a
 // 2048 x 151936 matrix would take longer than the benchmark): random codes,
 // small fp16 scales in the places each format keeps them.
-std::vector<uint8_t> random_weights(mk::DType t, int64_t n_in, int64_t n_out) {
+Weights random_weights(mk::DType t, int64_t n_in, int64_t n_out) {
   const size_t bytes = mk::row_bytes(t, n_in) * static_cast<size_t>(n_out);
-  std::vector<uint8_t> w(bytes);
+  Weights w = alloc_weights(bytes);
   std::mt19937_64 rng(42);
-  for (size_t i = 0; i + 8 <= bytes; i += 8) {
+  for (size_t i = 0; i < bytes; i += 8) {
     const uint64_t r = rng();
-    std::memcpy(&w[i], &r, 8);
+    std::memcpy(&w[i], &r, bytes - i < 8 ? bytes - i : 8);
   }
   const uint16_t h = mk::fp32_to_fp16(0.01f);
   const size_t bb = mk::type_traits(t).block_bytes;
@@ -72,11 +100,22 @@ std::vector<uint8_t> random_weights(mk::DType t, int64_t n_in, int64_t n_out) {
   return w;
 }
 
-const std::vector<uint8_t>& weights(mk::DType t, int64_t n_in, int64_t n_out) {
-  static std::map<std::tuple<int, int64_t, int64_t>, std::unique_ptr<std::vector<uint8_t>>> cache;
-  auto& slot = cache[{static_cast<int>(t), n_in, n_out}];
-  if (!slot) slot = std::make_unique<std::vector<uint8_t>>(random_weights(t, n_in, n_out));
-  return *slot;
+// One weight matrix per (type, shape), kept for the whole run (the ISA and
+// thread variants reuse it). Only the latest big one is kept, to bound memory.
+const Weights& weights(mk::DType t, int64_t n_in, int64_t n_out) {
+  static std::map<std::tuple<int, int64_t, int64_t>, Weights> cache;
+  const auto key = std::make_tuple(static_cast<int>(t), n_in, n_out);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  for (auto i = cache.begin(); i != cache.end();) {
+    if (i->second.size() > (size_t{64} << 20)) {
+      std::free(i->second.ptr);
+      i = cache.erase(i);
+    } else {
+      ++i;
+    }
+  }
+  return cache.emplace(key, random_weights(t, n_in, n_out)).first->second;
 }
 
 mk::ThreadPool& pool(int threads) {

@@ -27,12 +27,10 @@ bool cpu_has(CpuIsa isa) {
 #endif
 }
 
+// Scalar entries stay null: the entry points fall back to the references.
 struct Tables {
   IsaKernels table[3];
   Tables() {
-    for (IsaKernels& k : table) {
-      for (int t = 0; t < kDTypeSlots; ++t) k.dot[t] = nullptr;
-    }
 #if defined(MOSAIC_KERNELS_X86)
     avx2::fill_kernels(table[static_cast<int>(CpuIsa::Avx2)]);
     avx512::fill_kernels(table[static_cast<int>(CpuIsa::Avx512)]);

@@ -12,10 +12,8 @@
 #include "kernels/cpu/matmul.h"
 
 #include <algorithm>
-#include <cassert>
-#include <cmath>
 #include <cstdint>
-#include <cstring>
+#include <vector>
 
 #include "kernels/cpu/dot.h"
 #include "kernels/cpu/isa.h"
@@ -159,7 +157,6 @@ void plan(const IsaKernels& k, int n_threads, DType w_type, int64_t n_in, int64_
     const bool blocked = have_gemm && t.n_rows >= k.gemm_min_tokens;
     if (blocked) {
       const int64_t rb = k.gemm_rows;
-      const int64_t n_rb = (n_out + rb - 1) / rb;
       // Token chunks: at most 256 tokens (panels stay cache sized) and enough
       // items overall for ~4 per thread.
       const int64_t all_rb = (total_rows + rb - 1) / rb;
@@ -176,7 +173,6 @@ void plan(const IsaKernels& k, int n_threads, DType w_type, int64_t n_in, int64_
                            std::min(t.n_rows, t0 + tc)});
         }
       }
-      (void)n_rb;
     } else {
       const size_t total_bytes = w_rb * static_cast<size_t>(total_rows);
       size_t chunk_bytes =

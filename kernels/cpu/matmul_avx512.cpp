@@ -1,22 +1,24 @@
 // AVX-512 blocked matrix kernels for many tokens (prefill, busy experts).
 //
-// Layout: "rows in lanes". A work item is a block of 16*NR output rows and a
-// set of tokens. Its weights are repacked once per K chunk into a panel where
-// one 64-byte vector holds the same 4 consecutive inputs of 16 different
-// rows; the micro-kernel then keeps NR x T accumulators in registers
+// Layout: "rows in lanes". A work item is a block of output rows and a set
+// of tokens. Per K chunk its weights are repacked once into panels of 16*NR
+// rows where one 64-byte vector holds the same 4 consecutive inputs of 16
+// different rows; the micro-kernel keeps NR x T accumulators in registers
 // (16*NR rows x T tokens), loads each panel vector once per T tokens and
-// broadcasts 4 activation bytes (or 1 float) per token:
+// broadcasts 4 activation bytes (or 1 float) per token, read in place from
+// the activation rows:
 //
 //   quantized weights: vpdpbusd(int32 acc, u8 codes of 16 rows, 4 x s8 of
 //     one token) over one sub-block (16 or 32 inputs), then one scale step
 //     in float: acc += float(int) * d_x(token) * d_w(row) [- min terms].
 //   float weights: vfmadd(acc, 16 rows of W[k], broadcast x[t][k]).
 //
-// Since the outputs of one register are 16 different rows of one token, no
+// The outputs of one register are 16 different rows of one token, so no
 // horizontal sums are needed and results store straight into y[t].
 //
 // Codes are made unsigned for vpdpbusd and the offset is folded into the
-// integer accumulator's start value, which depends only on the token:
+// integer accumulator's start value, which depends only on the token and is
+// computed once per call with the activation scales (gemm_prep):
 //   Q8_0: w + 128, start -128 * sum(x)    Q4_0: nibble q, start -8 * sum(x)
 //   Q6_K: q (0..63), start -32 * bsum     Q4_K: nibble q, mins in float.
 #include <immintrin.h>

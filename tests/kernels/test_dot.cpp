@@ -69,9 +69,10 @@ TEST_P(KernelDot, MatchesReferenceOnEveryIsa) {
 // Random block bytes (every code value, extreme scales and mins) with
 // sane fp16 scales: exercises the full code range of each format and the
 // integer paths' headroom (no saturation in vpmaddubsw / int16 sums).
-TEST_P(KernelDot, RandomBlockBytes) {
+class KernelDotQuant : public ::testing::TestWithParam<DType> {};
+
+TEST_P(KernelDotQuant, RandomBlockBytes) {
   const DType wt = GetParam();
-  if (type_traits(wt).block_elems == 1) GTEST_SKIP() << "float type";
   const DType xt = type_traits(wt).vec_dot_type;
   const int64_t n = 256 * 9;
   std::mt19937 rng(99);
@@ -105,6 +106,9 @@ TEST_P(KernelDot, RandomBlockBytes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, KernelDot, ::testing::ValuesIn(test::weight_types()),
+                         [](const auto& info) { return test::type_name(info.param); });
+INSTANTIATE_TEST_SUITE_P(Types, KernelDotQuant,
+                         ::testing::Values(DType::Q8_0, DType::Q4_0, DType::Q4_K, DType::Q6_K),
                          [](const auto& info) { return test::type_name(info.param); });
 
 TEST(KernelDotIsa, SetActiveIsa) {

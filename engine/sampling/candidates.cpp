@@ -60,6 +60,29 @@ void keep_top_p_sorted(std::vector<TokenCandidate>& candidates, float top_p) {
   }
 }
 
+void keep_top_p(std::vector<TokenCandidate>& candidates, float top_p) {
+  constexpr size_t kFirstPrefix = 256;
+  for (size_t prefix = kFirstPrefix;; prefix *= 4) {
+    if (prefix >= candidates.size()) {
+      std::sort(candidates.begin(), candidates.end(), ranks_before);
+      keep_top_p_sorted(candidates, top_p);
+      return;
+    }
+    const auto middle = candidates.begin() + static_cast<std::ptrdiff_t>(prefix);
+    std::partial_sort(candidates.begin(), middle, candidates.end(), ranks_before);
+    // Probabilities are normalized over all candidates, so the sum over the
+    // sorted prefix is exact: if it reaches top_p, the cut lies inside it.
+    double cumulative = 0.0;
+    for (size_t i = 0; i < prefix; ++i) {
+      cumulative += candidates[i].prob;
+      if (cumulative >= top_p) {
+        candidates.resize(i + 1);
+        return;
+      }
+    }
+  }
+}
+
 void keep_min_p(std::vector<TokenCandidate>& candidates, float min_p) {
   double max_prob = 0.0;
   for (const auto& c : candidates) max_prob = std::max(max_prob, c.prob);

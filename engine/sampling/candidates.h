@@ -43,6 +43,11 @@ void softmax_with_temperature(std::span<TokenCandidate> candidates, float temper
 // (at least one candidate). Precondition: sorted best first, probs set.
 void keep_top_p_sorted(std::vector<TokenCandidate>& candidates, float top_p);
 
+// The same for candidates in any order: sorts only as long a best-first
+// prefix as the cut needs (a few hundred tokens usually cover top_p, so a
+// 150k vocabulary is not sorted in full). The survivors end up sorted.
+void keep_top_p(std::vector<TokenCandidate>& candidates, float top_p);
+
 // Keeps candidates with prob >= min_p * (highest prob), in their order.
 void keep_min_p(std::vector<TokenCandidate>& candidates, float min_p);
 

@@ -60,7 +60,7 @@ int32_t Sampler::draw_token() {
   }
   if (candidates_.empty()) fail(ErrorCode::InvalidArgument, "all logits are NaN or -inf");
 
-  bool sorted = sampling::keep_top_k(candidates_, params_.top_k);
+  const bool sorted = sampling::keep_top_k(candidates_, params_.top_k);
   sampling::softmax_with_temperature(candidates_, params_.temperature);
   // min-p runs before top-p here, which selects the same tokens as the
   // documented order: both keep a best-first prefix of the same total order
@@ -69,8 +69,11 @@ int32_t Sampler::draw_token() {
   // means sorting a few candidates instead of the whole vocabulary.
   if (params_.min_p > 0.0f) sampling::keep_min_p(candidates_, params_.min_p);
   if (params_.top_p < 1.0f) {
-    if (!sorted) std::sort(candidates_.begin(), candidates_.end(), sampling::ranks_before);
-    sampling::keep_top_p_sorted(candidates_, params_.top_p);
+    if (sorted) {
+      sampling::keep_top_p_sorted(candidates_, params_.top_p);
+    } else {
+      sampling::keep_top_p(candidates_, params_.top_p);
+    }
   }
   const double u = sampling::uniform_from_bits(rng_());
   return candidates_[sampling::pick_by_probability(candidates_, u)].id;

@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "engine/error.h"
@@ -105,6 +107,26 @@ TEST(TopP, KeepsTheShortestPrefixReachingP) {
   candidates = from_probs({0.5, 0.3, 0.15, 0.05});
   keep_top_p_sorted(candidates, 0.1f);  // the top token alone is enough
   EXPECT_EQ(ids(candidates), (std::vector<int32_t>{0}));
+}
+
+// keep_top_p sorts only a prefix; it must cut exactly where a full sort would,
+// also when the cut lies beyond its first prefixes (flat distributions).
+TEST(TopP, UnsortedInputGivesTheSameCutAsAFullSort) {
+  std::mt19937 rng(7);
+  for (const float spread : {0.01f, 1.0f, 8.0f}) {
+    for (const float top_p : {0.1f, 0.5f, 0.9f, 0.999f}) {
+      std::normal_distribution<float> logit(0.0f, spread);
+      std::vector<float> logits(5000);
+      for (auto& x : logits) x = logit(rng);
+      auto candidates = from_logits(logits);
+      softmax_with_temperature(candidates, 1.0f);
+      auto reference = candidates;
+      std::sort(reference.begin(), reference.end(), ranks_before);
+      keep_top_p_sorted(reference, top_p);
+      keep_top_p(candidates, top_p);
+      EXPECT_EQ(ids(candidates), ids(reference)) << "spread " << spread << " top_p " << top_p;
+    }
+  }
 }
 
 TEST(MinP, KeepsTokensAtLeastMinPTimesTheTop) {

@@ -164,8 +164,26 @@ mosaic_status mosaic_model_get_info(const mosaic_model* model, mosaic_model_info
   });
 }
 
+int32_t mosaic_model_meta_count(const mosaic_model* model) {
+  return model ? static_cast<int32_t>(model->impl->file().metadata().keys().size()) : 0;
+}
+
+mosaic_status mosaic_model_meta_key(const mosaic_model* model, int32_t i, char* buf,
+                                    size_t buf_size) {
+  if (model == nullptr || buf == nullptr) return invalid("model and buf are required");
+  return guarded([&] {
+    const std::vector<std::string> keys = model->impl->file().metadata().keys();
+    if (i < 0 || static_cast<size_t>(i) >= keys.size()) {
+      mosaic::fail(mosaic::ErrorCode::InvalidArgument,
+                   fmt::format("metadata key index {} is out of range (0..{})", i,
+                               static_cast<int64_t>(keys.size()) - 1));
+    }
+    copy_string(buf, buf_size, keys[i]);
+  });
+}
+
 mosaic_status mosaic_model_meta_string(const mosaic_model* model, const char* key, char* buf,
-                                       size_t buf_size) {
+                                       size_t buf_size, size_t* out_len) {
   if (model == nullptr || key == nullptr || buf == nullptr) {
     return invalid("model, key and buf are required");
   }
@@ -175,7 +193,9 @@ mosaic_status mosaic_model_meta_string(const mosaic_model* model, const char* ke
       mosaic::fail(mosaic::ErrorCode::InvalidArgument,
                    fmt::format("metadata key '{}' is not in the model", key));
     }
-    copy_string(buf, buf_size, meta.to_display_string(key));
+    const std::string text = meta.to_display_string(key);
+    if (out_len != nullptr) *out_len = text.size();
+    copy_string(buf, buf_size, text);
   });
 }
 
@@ -320,8 +340,10 @@ mosaic_status mosaic_session_set_sampler(mosaic_session* session,
     mosaic::SamplerParams p;
     p.temperature = params->temperature > 0 ? params->temperature : 0.0f;  // <= 0: greedy
     p.top_k = params->top_k;
-    p.top_p = params->top_p;
-    p.min_p = params->min_p;
+    // The C API reads "top_p >= 1" and "min_p <= 0" as off; the sampler
+    // wants the canonical values.
+    p.top_p = params->top_p >= 1.0f ? 1.0f : params->top_p;
+    p.min_p = params->min_p <= 0.0f ? 0.0f : params->min_p;
     p.repeat_penalty = params->repeat_penalty;
     p.presence_penalty = params->presence_penalty;
     p.frequency_penalty = params->frequency_penalty;

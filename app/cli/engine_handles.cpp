@@ -87,12 +87,18 @@ std::string token_piece(const mosaic_model* model, mosaic_token token) {
 }
 
 bool meta_string(const mosaic_model* model, const char* key, std::string& out) {
-  // Values are abbreviated by the engine, but a chat template can be long.
-  std::string buffer(64 * 1024, '\0');
-  if (mosaic_model_meta_string(model, key, buffer.data(), buffer.size()) != MOSAIC_OK) {
+  std::string buffer(4096, '\0');
+  size_t length = 0;
+  if (mosaic_model_meta_string(model, key, buffer.data(), buffer.size(), &length) != MOSAIC_OK) {
     return false;
   }
-  buffer.resize(buffer.find('\0') == std::string::npos ? buffer.size() : buffer.find('\0'));
+  if (length >= buffer.size()) {  // a long chat template: ask again with room for all of it
+    buffer.assign(length + 1, '\0');
+    if (mosaic_model_meta_string(model, key, buffer.data(), buffer.size(), &length) != MOSAIC_OK) {
+      return false;
+    }
+  }
+  buffer.resize(length);
   out = std::move(buffer);
   return true;
 }

@@ -40,34 +40,6 @@ uint64_t bytes_on_disk(const std::string& path) {
   return total;
 }
 
-// engine.h cannot list metadata keys yet, so --all-keys asks for the keys
-// GGUF files of supported architectures are known to carry.
-std::vector<std::string> well_known_keys(const std::string& arch) {
-  std::vector<std::string> keys = {
-      "general.architecture", "general.type",      "general.name",
-      "general.basename",     "general.finetune",  "general.size_label",
-      "general.license",      "general.file_type", "general.quantization_version",
-      "general.alignment"};
-  for (const char* suffix :
-       {"context_length", "embedding_length", "block_count", "feed_forward_length",
-        "expert_feed_forward_length", "expert_shared_feed_forward_length", "expert_count",
-        "expert_used_count", "attention.head_count", "attention.head_count_kv",
-        "attention.key_length", "attention.value_length", "attention.layer_norm_rms_epsilon",
-        "rope.freq_base", "rope.dimension_count", "rope.scaling.type", "rope.scaling.factor",
-        "rope.scaling.original_context_length", "vocab_size"}) {
-    keys.push_back(arch + "." + suffix);
-  }
-  for (const char* key :
-       {"tokenizer.ggml.model", "tokenizer.ggml.pre", "tokenizer.ggml.tokens",
-        "tokenizer.ggml.token_type", "tokenizer.ggml.merges", "tokenizer.ggml.bos_token_id",
-        "tokenizer.ggml.eos_token_id", "tokenizer.ggml.padding_token_id",
-        "tokenizer.ggml.add_bos_token", "tokenizer.ggml.add_eos_token", "tokenizer.chat_template",
-        "split.count", "split.no", "split.tensors.count"}) {
-    keys.push_back(key);
-  }
-  return keys;
-}
-
 void print_summary(const std::string& path, const mosaic_model_info& info) {
   fmt::print("file:           {} ({} on disk)\n", path, format_bytes(bytes_on_disk(path)));
   fmt::print("architecture:   {}\n", info.architecture);
@@ -99,10 +71,12 @@ int run_info(const InfoOptions& options) {
   const mosaic_model_info info = model_info(model.get());
   print_summary(options.model_path, info);
   if (options.all_keys) {
-    fmt::print("\nmetadata (well-known keys present in the file):\n");
-    for (const auto& key : well_known_keys(info.architecture)) {
+    fmt::print("\nmetadata ({} keys):\n", mosaic_model_meta_count(model.get()));
+    for (int32_t i = 0; i < mosaic_model_meta_count(model.get()); ++i) {
+      char key[512];
       std::string value;
-      if (meta_string(model.get(), key.c_str(), value)) fmt::print("  {} = {}\n", key, value);
+      if (mosaic_model_meta_key(model.get(), i, key, sizeof key) != MOSAIC_OK) continue;
+      if (meta_string(model.get(), key, value)) fmt::print("  {} = {}\n", key, value);
     }
   }
   std::fflush(stdout);

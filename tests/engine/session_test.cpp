@@ -209,8 +209,10 @@ TEST_F(SessionTest, InvalidInputsAreRejectedWithMessages) {
   mosaic_token tok;
   EXPECT_EQ(mosaic_session_sample(s.get(), &tok), MOSAIC_ERR_INVALID_ARGUMENT);
   mosaic_sampler_params sp = mosaic_sampler_default_params();
-  sp.top_p = 2.0f;
+  sp.repeat_penalty = 0.0f;  // would divide by zero
   EXPECT_EQ(mosaic_session_set_sampler(s.get(), &sp), MOSAIC_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(mosaic_last_error()).find("repeat_penalty"), std::string::npos)
+      << mosaic_last_error();
   mosaic_session_params p = mosaic_session_default_params();
   p.n_ctx = -5;
   mosaic_session* out = nullptr;
@@ -232,6 +234,26 @@ TEST_F(SessionTest, ModelInfoDescribesTheModel) {
             static_cast<uint64_t>(spec.n_layer * 2 * spec.n_head_kv * spec.head_dim * 2));
   EXPECT_STREQ(info.quantization, "Q8_0");
   EXPECT_LT(info.active_bytes_per_token, info.file_bytes);
+
+  // Metadata keys can be listed and read back, with truncation detectable.
+  const int32_t n_keys = mosaic_model_meta_count(model_.get());
+  ASSERT_GT(n_keys, 10);
+  bool saw_arch = false;
+  for (int32_t i = 0; i < n_keys; ++i) {
+    char key[256];
+    ASSERT_EQ(mosaic_model_meta_key(model_.get(), i, key, sizeof key), MOSAIC_OK);
+    if (std::string(key) != "general.architecture") continue;
+    saw_arch = true;
+    char value[4];
+    size_t len = 0;
+    ASSERT_EQ(mosaic_model_meta_string(model_.get(), key, value, sizeof value, &len), MOSAIC_OK);
+    EXPECT_EQ(len, 10u);  // "qwen3moe" with its quotes, truncated in the buffer
+    EXPECT_STREQ(value, "\"qw");
+  }
+  EXPECT_TRUE(saw_arch);
+  char key[16];
+  EXPECT_EQ(mosaic_model_meta_key(model_.get(), n_keys, key, sizeof key),
+            MOSAIC_ERR_INVALID_ARGUMENT);
 }
 
 }  // namespace

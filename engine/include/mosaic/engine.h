@@ -102,9 +102,17 @@ typedef struct mosaic_model_info {
 
 mosaic_status mosaic_model_get_info(const mosaic_model* model, mosaic_model_info* out_info);
 
-/* Value of a metadata key rendered as text (arrays abbreviated), for tools. */
+/* Number of metadata keys in the file, and the i-th key in file order
+ * (NUL-terminated, truncated to buf_size - 1 bytes). */
+int32_t mosaic_model_meta_count(const mosaic_model* model);
+mosaic_status mosaic_model_meta_key(const mosaic_model* model, int32_t i, char* buf,
+                                    size_t buf_size);
+
+/* Value of a metadata key rendered as text (arrays abbreviated), for tools.
+ * Writes a NUL-terminated string truncated to buf_size - 1 bytes; *out_len
+ * (may be NULL) receives the full length, so truncation can be detected. */
 mosaic_status mosaic_model_meta_string(const mosaic_model* model, const char* key, char* buf,
-                                       size_t buf_size);
+                                       size_t buf_size, size_t* out_len);
 
 /* ---- Tokens --------------------------------------------------------------- */
 
@@ -183,8 +191,8 @@ const float* mosaic_session_logits(const mosaic_session* session, int32_t i);
 typedef struct mosaic_sampler_params {
   float temperature;        /* <= 0: greedy */
   int32_t top_k;            /* <= 0: off */
-  float top_p;              /* >= 1: off */
-  float min_p;              /* <= 0: off */
+  float top_p;              /* >= 1: off (values above 1 are treated as 1) */
+  float min_p;              /* <= 0: off (negative values are treated as 0) */
   float repeat_penalty;     /* 1: off; applied to tokens in the last repeat_last_n */
   float presence_penalty;   /* 0: off */
   float frequency_penalty;  /* 0: off */

@@ -1,25 +1,10 @@
 #include "app/bench/bench_options.h"
 
-#include <fstream>
-#include <set>
-#include <string>
-#include <thread>
-#include <utility>
+#include "mosaic/engine.h"
 
 namespace mosaic::bench {
 
-int physical_cores() {
-  std::set<std::pair<int, int>> cores;
-  for (unsigned cpu = 0;; ++cpu) {
-    const std::string dir = "/sys/devices/system/cpu/cpu" + std::to_string(cpu) + "/topology/";
-    std::ifstream core_file(dir + "core_id"), package_file(dir + "physical_package_id");
-    int core = 0, package = 0;
-    if (!(core_file >> core) || !(package_file >> package)) break;
-    cores.insert({package, core});
-  }
-  if (!cores.empty()) return static_cast<int>(cores.size());
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
+int physical_cores() { return mosaic_physical_core_count(); }
 
 std::function<void()> add_bench_options(CLI::App& app, BenchOptions& o) {
   app.add_option("-m,--model", o.model_paths, "GGUF model to measure (repeat for several)")

@@ -65,9 +65,9 @@ TEST_P(KernelMatmul, MatchesReferenceOnEveryIsa) {
     int64_t n_in, n_out, n_tok;
   };
   std::vector<Shape> shapes = {
-      {be, 1, 1},        {be, 7, 2},        {2 * be, 33, 3},   {4 * be, 65, 7},
-      {be, 100, 16},     {3 * be, 31, 33},  {be * 2, 129, 64}, {256 * 16, 40, 1},
-      {256 * 17, 17, 5}, {256 * 4, 64, 70}, {512, 96, 9},
+      {be, 1, 1},       {be, 7, 2},        {2 * be, 33, 3},   {4 * be, 65, 7},   {be, 100, 16},
+      {3 * be, 31, 33}, {be * 2, 129, 64}, {256 * 16, 40, 1}, {256 * 17, 17, 5}, {256 * 4, 64, 70},
+      {512, 96, 9},     {3 * be, 9, 1},    {5 * be, 5, 3},    {17 * be, 3, 2},
   };
   ThreadPool pool1(1), pool2(2), pool3(3);
   ThreadPool* pools[] = {&pool1, &pool2, &pool3};

@@ -34,12 +34,12 @@ void matmul(ThreadPool& pool, DType w_type, const void* w, int64_t n_in, int64_t
 // the weights' vec_dot_type. Used for mixture-of-experts layers, where each
 // expert sees only the tokens routed to it.
 struct MatmulTask {
-  const void* w;          // n_out rows of row_bytes(w_type, n_in) bytes
-  const uint8_t* x;       // activation rows in vec_dot_type
-  size_t x_stride_bytes;  // bytes between consecutive activation rows
-  const int32_t* x_rows;  // row r uses activation row x_rows[r]; nullptr = row r
-  int64_t n_rows;         // number of activation rows (tokens) for this task
-  float* y;               // output row r starts at y + r * ldy
+  const void* w;             // n_out rows of row_bytes(w_type, n_in) bytes
+  const uint8_t* x;          // activation rows in vec_dot_type
+  size_t x_stride_bytes;     // bytes between consecutive activation rows
+  const int32_t* x_rows;     // row r uses activation row x_rows[r]; nullptr = row r
+  int64_t n_rows;            // number of activation rows (tokens) for this task
+  float* y;                  // output row r starts at y + r * ldy
   int64_t ldy;
 };
 
@@ -51,8 +51,8 @@ void matmul_tasks(ThreadPool& pool, DType w_type, int64_t n_in, int64_t n_out,
 
 namespace ref {
 // Plain reference: dequantize each row, double accumulation.
-void matmul(DType w_type, const void* w, int64_t n_in, int64_t n_out, const float* x, int64_t n_tok,
-            int64_t ldx, float* y, int64_t ldy);
+void matmul(DType w_type, const void* w, int64_t n_in, int64_t n_out, const float* x,
+            int64_t n_tok, int64_t ldx, float* y, int64_t ldy);
 }  // namespace ref
 
 }  // namespace mosaic::kernels

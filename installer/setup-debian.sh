@@ -8,6 +8,16 @@ packages=(
   libpcre2-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev
+  # conversation store: SQLite (FTS5 built in), SHA-256 for attachments
+  libsqlite3-dev libssl-dev
+  # media: FFmpeg decoding, OpenCV cameras and frame work, PortAudio devices,
+  # document text (poppler, libzip + libxml2 for DOCX/ODT, uchardet), OCR
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-videoio-dev
+  portaudio19-dev libpoppler-cpp-dev libzip-dev libxml2-dev libuchardet-dev
+  libtesseract-dev tesseract-ocr-eng
+  # test inputs generated at test time: media (ffmpeg lavfi) and speech
+  ffmpeg espeak-ng
 )
 
 missing=()

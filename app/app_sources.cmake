@@ -17,6 +17,17 @@ target_include_directories(mosaic_app_core PUBLIC ${MOSAIC_ROOT})
 target_link_libraries(mosaic_app_core PUBLIC spdlog::spdlog fmt::fmt PRIVATE mosaic_engine)
 target_compile_options(mosaic_app_core PRIVATE ${MOSAIC_WARNINGS})
 
+# Assistant turns: reasoning separation, the context rule, KV prefix reuse,
+# and the turn runner between the store, the chat template and the engine.
+add_library(mosaic_turns STATIC
+  turns/context_policy.cpp
+  turns/prompt_reuse.cpp
+  turns/reasoning_splitter.cpp
+)
+target_include_directories(mosaic_turns PUBLIC ${MOSAIC_ROOT})
+target_link_libraries(mosaic_turns PUBLIC fmt::fmt)
+target_compile_options(mosaic_turns PRIVATE ${MOSAIC_WARNINGS})
+
 add_executable(mosaic-cli
   cli/main.cpp
   cli/chat_prompt.cpp

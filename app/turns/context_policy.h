@@ -1,0 +1,56 @@
+// What goes into the prompt when a conversation outgrows the model's context.
+//
+// The rule is explicit and shown to the user, never silent: the system prompt
+// and the newest user message are always kept; the oldest exchanges (a user
+// message with the replies that follow it) are dropped one at a time until
+// the prompt plus the room reserved for the reply fits the context.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace mosaic::turns {
+
+enum class Role { System, User, Assistant, Tool };
+
+struct PromptMessage {
+  Role role = Role::User;
+  std::string content;
+  std::string reasoning;  // earlier reasoning, for templates that show it
+};
+
+struct ContextBudget {
+  int64_t n_ctx = 0;              // the session's context length in tokens
+  int64_t reply_reserve = 0;      // tokens kept free for the reply
+};
+
+struct ContextPlan {
+  std::vector<PromptMessage> messages;  // what to render, in order
+  int64_t prompt_tokens = 0;            // tokens of the rendered prompt
+  int dropped_messages = 0;             // from the start of the conversation
+  std::string notice;                   // for the user; empty when nothing was dropped
+};
+
+// Counts the tokens of the prompt the chat template renders for `messages`.
+using PromptTokenCounter = std::function<int64_t(const std::vector<PromptMessage>&)>;
+
+struct ContextPlanError {
+  std::string message;
+};
+
+// Applies the rule above to the branch being answered (its last message is
+// the user's new one). Returns an error when even the system prompt plus the
+// newest message does not fit.
+std::variant<ContextPlan, ContextPlanError> plan_context(const std::vector<PromptMessage>& branch,
+                                                         const ContextBudget& budget,
+                                                         const PromptTokenCounter& count_tokens);
+
+const char* role_name(Role role);
+std::optional<Role> role_from_name(std::string_view name);
+
+}  // namespace mosaic::turns

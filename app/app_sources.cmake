@@ -12,9 +12,9 @@ find_package(CLI11 REQUIRED)
 find_package(nlohmann_json REQUIRED)
 
 # Logging set-up shared by every program (no Qt).
-add_library(mosaic_app_core STATIC core/human_units.cpp core/logging.cpp)
+add_library(mosaic_app_core STATIC core/engine_handles.cpp core/human_units.cpp core/logging.cpp)
 target_include_directories(mosaic_app_core PUBLIC ${MOSAIC_ROOT})
-target_link_libraries(mosaic_app_core PUBLIC spdlog::spdlog fmt::fmt PRIVATE mosaic_engine)
+target_link_libraries(mosaic_app_core PUBLIC mosaic_engine spdlog::spdlog fmt::fmt)
 target_compile_options(mosaic_app_core PRIVATE ${MOSAIC_WARNINGS})
 
 # Assistant turns: reasoning separation, the context rule, KV prefix reuse,

@@ -2,105 +2,19 @@
 
 #include <filesystem>
 
-#include "app/cli/cli_error.h"
 #include "app/cli/progress_bar.h"
 
 namespace mosaic::cli {
 
-void check(mosaic_status status, std::string_view what) {
-  if (status == MOSAIC_OK) return;
-  std::string message(what);
-  message += ": ";
-  message += mosaic_status_name(status);
-  const char* detail = mosaic_last_error();
-  if (detail && *detail) {
-    message += ": ";
-    message += detail;
-  }
-  throw CommandError(message);
-}
-
 ModelPtr load_model(const std::string& path, LoadProgress progress) {
-  std::error_code error;
-  if (!std::filesystem::exists(path, error)) {
-    throw CommandError("model file not found: " + path);
-  }
-  if (std::filesystem::is_directory(path, error)) {
-    throw CommandError("model path is a directory, not a .gguf file: " + path);
-  }
+  if (progress == LoadProgress::Hidden) return app::load_model(path);
   ProgressBar bar("loading " + std::filesystem::path(path).filename().string());
-  mosaic_model_params params = mosaic_model_default_params();
-  if (progress == LoadProgress::Shown) {
-    params.progress = [](float fraction, void* user) {
-      static_cast<ProgressBar*>(user)->update(fraction);
-      return 0;
-    };
-    params.progress_user = &bar;
-  }
-  mosaic_model* model = nullptr;
-  const mosaic_status status = mosaic_model_load(path.c_str(), &params, &model);
+  ModelPtr model = app::load_model(path, [&bar](float fraction) {
+    bar.update(fraction);
+    return true;
+  });
   bar.finish();
-  check(status, "cannot load model " + path);
-  return ModelPtr(model);
-}
-
-SessionPtr new_session(const mosaic_model* model, const mosaic_session_params& params) {
-  mosaic_session* session = nullptr;
-  check(mosaic_session_new(model, &params, &session), "cannot open a session");
-  return SessionPtr(session);
-}
-
-mosaic_model_info model_info(const mosaic_model* model) {
-  mosaic_model_info info{};
-  check(mosaic_model_get_info(model, &info), "cannot read model info");
-  return info;
-}
-
-std::vector<mosaic_token> tokenize(const mosaic_model* model, std::string_view text, int flags) {
-  // A token covers at least one byte, plus room for added BOS/EOS.
-  std::vector<mosaic_token> tokens(text.size() + 8);
-  size_t count = 0;
-  mosaic_status status =
-      mosaic_tokenize(model, text.data(), text.size(), flags, tokens.data(), tokens.size(), &count);
-  if (status == MOSAIC_ERR_INVALID_ARGUMENT && count > tokens.size()) {
-    tokens.resize(count);
-    status = mosaic_tokenize(model, text.data(), text.size(), flags, tokens.data(), tokens.size(),
-                             &count);
-  }
-  check(status, "cannot tokenize");
-  tokens.resize(count);
-  return tokens;
-}
-
-std::string token_piece(const mosaic_model* model, mosaic_token token) {
-  std::string piece(32, '\0');
-  size_t length = 0;
-  check(mosaic_token_to_piece(model, token, piece.data(), piece.size(), &length),
-        "cannot read the text of token " + std::to_string(token));
-  if (length > piece.size()) {
-    piece.resize(length);
-    check(mosaic_token_to_piece(model, token, piece.data(), piece.size(), &length),
-          "cannot read the text of token " + std::to_string(token));
-  }
-  piece.resize(length);
-  return piece;
-}
-
-bool meta_string(const mosaic_model* model, const char* key, std::string& out) {
-  std::string buffer(4096, '\0');
-  size_t length = 0;
-  if (mosaic_model_meta_string(model, key, buffer.data(), buffer.size(), &length) != MOSAIC_OK) {
-    return false;
-  }
-  if (length >= buffer.size()) {  // a long chat template: ask again with room for all of it
-    buffer.assign(length + 1, '\0');
-    if (mosaic_model_meta_string(model, key, buffer.data(), buffer.size(), &length) != MOSAIC_OK) {
-      return false;
-    }
-  }
-  buffer.resize(length);
-  out = std::move(buffer);
-  return true;
+  return model;
 }
 
 }  // namespace mosaic::cli

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/cli/cli_error.h"
+#include "app/core/engine_handles.h"
 #include "app/cli/subcommands.h"
 #include "app/core/logging.h"
 
@@ -30,6 +31,10 @@ int run_parsed(const CLI::App& app, const std::vector<Subcommand>& subcommands) 
       fmt::print(stderr, "{} {}: error: {}\nRun with --help for more information.\n",
                  app.get_name(), subcommand.app->get_name(), e.what());
       return kExitUsage;
+    } catch (const mosaic::app::EngineError& e) {
+      fmt::print(stderr, "{} {}: error: {}\n", app.get_name(), subcommand.app->get_name(),
+                 e.what());
+      return kExitFailure;
     } catch (const CommandError& e) {
       fmt::print(stderr, "{} {}: error: {}\n", app.get_name(), subcommand.app->get_name(),
                  e.what());

@@ -1,0 +1,59 @@
+// RAII ownership of engine handles and thin C++ wrappers over the C API calls
+// that the CLI, the turn runner and the GUI share. Failures become EngineError
+// carrying the engine's own message.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mosaic/engine.h"
+
+namespace mosaic::app {
+
+class EngineError : public std::runtime_error {
+ public:
+  EngineError(mosaic_status status, const std::string& message)
+      : std::runtime_error(message), status_(status) {}
+  mosaic_status status() const { return status_; }
+
+ private:
+  mosaic_status status_;
+};
+
+struct ModelDeleter {
+  void operator()(mosaic_model* model) const { mosaic_model_free(model); }
+};
+struct SessionDeleter {
+  void operator()(mosaic_session* session) const { mosaic_session_free(session); }
+};
+using ModelPtr = std::unique_ptr<mosaic_model, ModelDeleter>;
+using SessionPtr = std::unique_ptr<mosaic_session, SessionDeleter>;
+
+// Receives load progress in [0, 1]; returns false to cancel the load.
+using LoadProgressFn = std::function<bool(float)>;
+
+// Loads a model; a missing file or a directory is reported by name before the
+// engine is asked.
+ModelPtr load_model(const std::string& path, const LoadProgressFn& progress = {});
+
+SessionPtr new_session(const mosaic_model* model, const mosaic_session_params& params);
+
+// Throws EngineError("<what>: <status name>: <engine message>") unless ok.
+void check(mosaic_status status, std::string_view what);
+
+mosaic_model_info model_info(const mosaic_model* model);
+
+std::vector<mosaic_token> tokenize(const mosaic_model* model, std::string_view text, int flags);
+
+// The bytes of a token (possibly an incomplete UTF-8 sequence).
+std::string token_piece(const mosaic_model* model, mosaic_token token);
+
+// Sets `out` to the metadata value as text; false when the key is absent.
+bool meta_string(const mosaic_model* model, const char* key, std::string& out);
+
+}  // namespace mosaic::app

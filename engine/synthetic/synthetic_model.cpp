@@ -207,6 +207,22 @@ uint64_t count_params_active(const ModelSpec& s) {
   return E * s.n_vocab + E + per_layer * s.n_layer;  // the head (or tied table) is read per token
 }
 
+std::string default_chat_template() {
+  return R"({%- for message in messages %}
+{%- if message.role == 'assistant' and message.reasoning_content and loop.last %}
+{{- '<|im_start|>assistant\n<think>\n' + message.reasoning_content + '\n</think>\n\n' + message.content + '<|im_end|>\n' }}
+{%- else %}
+{{- '<|im_start|>' + message.role + '\n' + message.content + '<|im_end|>\n' }}
+{%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}
+{{- '<|im_start|>assistant\n' }}
+{%- if enable_thinking is defined and enable_thinking is false %}
+{{- '<think>\n\n</think>\n\n' }}
+{%- endif %}
+{%- endif %})";
+}
+
 void write_model(const ModelSpec& spec, const std::string& path,
                  const std::function<bool(float)>& progress) {
   validate(spec);
@@ -233,6 +249,7 @@ void write_model(const ModelSpec& spec, const std::string& path,
 
   tok::vocab_to_gguf(
       tok::make_synthetic_bpe_vocab(static_cast<int32_t>(spec.n_vocab), spec.seed), w);
+  if (!spec.chat_template.empty()) w.set_string("tokenizer.chat_template", spec.chat_template);
 
   const std::vector<TensorPlan> plans = plan_qwen3moe(spec);
   uint64_t total_bytes = 0;

@@ -14,6 +14,10 @@ namespace mosaic::synthetic {
 enum class GateUpLayout { Separate, Merged };  // ffn_{gate,up}_exps vs ffn_gate_up_exps
 enum class OutputHead { Untied, TiedToEmbedding };
 
+// A short ChatML template with Qwen3's reasoning conventions (reasoning_content,
+// enable_thinking), written for the synthetic models' vocabulary.
+std::string default_chat_template();
+
 struct ModelSpec {
   std::string architecture = "qwen3moe";
   std::string name = "mosaic-synthetic";
@@ -33,6 +37,9 @@ struct ModelSpec {
   GateUpLayout gate_up = GateUpLayout::Separate;
   OutputHead output = OutputHead::Untied;
   uint64_t seed = 42;
+  // Written as tokenizer.chat_template when not empty; the default is a
+  // Qwen3-style ChatML template with a <think> section.
+  std::string chat_template = default_chat_template();
 };
 
 // Throws mosaic::Error(InvalidArgument) for inconsistent specs (e.g. n_head

@@ -1,0 +1,175 @@
+#include "app/turns/chat_engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace mosaic::turns {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// What the prompt gets appended so the model continues an interrupted reply.
+std::string continuation_text(const PartialReply& partial, const ReasoningMarkers& markers,
+                              StreamStart prompt_start) {
+  std::string text;
+  if (!partial.reasoning.empty() && !markers.open.empty()) {
+    if (prompt_start != StreamStart::InReasoning) text += markers.open + "\n";
+    text += partial.reasoning;
+    if (!partial.answer.empty()) text += "\n" + markers.close + "\n\n";
+  }
+  text += partial.answer;
+  return text;
+}
+
+struct GenerateState {
+  const mosaic_model* model;
+  ReasoningSplitter splitter;
+  const TurnCallbacks* callbacks;
+  TurnResult* result;
+  std::vector<mosaic_token>* cached_tokens;
+  Clock::time_point start;
+  bool first = true;
+};
+
+void deliver(GenerateState& state, const SplitText& piece) {
+  state.result->reasoning += piece.reasoning;
+  state.result->answer += piece.answer;
+  if (state.callbacks->on_text && (!piece.reasoning.empty() || !piece.answer.empty())) {
+    state.callbacks->on_text(piece);
+  }
+}
+
+int on_token(mosaic_token token, const char* text, size_t len, void* user) {
+  auto& state = *static_cast<GenerateState*>(user);
+  if (state.first) {
+    state.result->time_to_first_token_ms = ms_between(state.start, Clock::now());
+    state.first = false;
+  }
+  if (token >= 0) state.cached_tokens->push_back(token);
+  deliver(state, state.splitter.push(std::string_view(text, len)));
+  const bool stop = state.callbacks->should_stop && state.callbacks->should_stop();
+  return stop ? 1 : 0;
+}
+
+TurnFinish finish_for(mosaic_stop_reason reason) {
+  switch (reason) {
+    case MOSAIC_STOP_END_OF_GENERATION: return TurnFinish::Complete;
+    case MOSAIC_STOP_MAX_TOKENS: return TurnFinish::MaxTokens;
+    case MOSAIC_STOP_CALLBACK: return TurnFinish::Stopped;
+    case MOSAIC_STOP_CONTEXT_FULL: return TurnFinish::ContextFull;
+  }
+  return TurnFinish::Complete;
+}
+
+}  // namespace
+
+ChatEngine::ChatEngine(const mosaic_model* model, const mosaic_session_params& params,
+                       TemplatePreference preference)
+    : model_(model), session_(app::new_session(model, params)), template_(model, preference) {}
+
+int32_t ChatEngine::context_length() const { return mosaic_session_n_ctx(session_.get()); }
+
+void ChatEngine::feed_prompt(const std::vector<mosaic_token>& prompt,
+                             const TurnCallbacks& callbacks, TurnResult& result) {
+  mosaic_session* session = session_.get();
+  const ReusePlan reuse = plan_prompt_reuse(cached_tokens_, prompt);
+  app::check(mosaic_session_truncate(session, static_cast<int32_t>(reuse.keep)),
+             "cannot reuse the cached prompt");
+  cached_tokens_.resize(reuse.keep);
+  result.reused_prompt_tokens = reuse.keep;
+
+  const auto progress = [](float fraction, void* user) {
+    const auto* cb = static_cast<const TurnCallbacks*>(user);
+    if (cb->should_stop && cb->should_stop()) return 1;
+    if (cb->on_prompt_progress && !cb->on_prompt_progress(fraction)) return 1;
+    return 0;
+  };
+  const size_t n_new = prompt.size() - reuse.feed_from;
+  const mosaic_status status =
+      mosaic_session_feed(session, prompt.data() + reuse.feed_from, n_new, progress,
+                          const_cast<TurnCallbacks*>(&callbacks));
+  if (status == MOSAIC_ERR_CANCELLED) {
+    result.finish = TurnFinish::Stopped;  // the session is back to the kept prefix
+    return;
+  }
+  app::check(status, "cannot process the prompt");
+  cached_tokens_.insert(cached_tokens_.end(), prompt.begin() + reuse.feed_from, prompt.end());
+}
+
+TurnResult ChatEngine::respond(const std::vector<PromptMessage>& branch,
+                               const GenerationSettings& settings, const TurnCallbacks& callbacks,
+                               const std::optional<PartialReply>& continue_from) {
+  const Clock::time_point start = Clock::now();
+  mosaic_session* session = session_.get();
+  const int64_t n_ctx = mosaic_session_n_ctx(session);
+
+  const auto count_tokens = [&](const std::vector<PromptMessage>& messages) {
+    const std::string text =
+        template_.render(messages, settings.thinking, GenerationPrompt::Add);
+    return static_cast<int64_t>(app::tokenize(model_, text, MOSAIC_TOKENIZE_PARSE_SPECIAL).size());
+  };
+  ContextBudget budget{n_ctx, std::min<int64_t>(settings.reply_reserve_tokens, n_ctx / 2)};
+  auto planned = plan_context(branch, budget, count_tokens);
+  if (auto* error = std::get_if<ContextPlanError>(&planned)) throw TurnError(error->message);
+  ContextPlan& plan = std::get<ContextPlan>(planned);
+
+  TurnResult result;
+  result.notice = plan.notice;
+  std::string prompt_text =
+      template_.render(plan.messages, settings.thinking, GenerationPrompt::Add);
+  StreamStart stream_start = stream_start_for_prompt(prompt_text, template_.reasoning_markers());
+  ReasoningMarkers splitter_markers = template_.reasoning_markers();
+  if (continue_from) {
+    prompt_text += continuation_text(*continue_from, template_.reasoning_markers(), stream_start);
+    result.reasoning = continue_from->reasoning;
+    result.answer = continue_from->answer;
+    if (!continue_from->answer.empty()) {
+      splitter_markers = {};  // the answer has begun: everything new is answer
+    } else if (!continue_from->reasoning.empty()) {
+      stream_start = StreamStart::InReasoning;
+    }
+  }
+  const std::vector<mosaic_token> prompt =
+      app::tokenize(model_, prompt_text, MOSAIC_TOKENIZE_PARSE_SPECIAL);
+  if (prompt.empty()) throw TurnError("the rendered prompt is empty");
+  if (static_cast<int64_t>(prompt.size()) >= n_ctx) {
+    throw TurnError(fmt::format("the prompt needs {} tokens; the context holds {}", prompt.size(),
+                                n_ctx));
+  }
+  result.prompt_tokens = static_cast<int64_t>(prompt.size());
+
+  mosaic_session_reset_timings(session);
+  feed_prompt(prompt, callbacks, result);
+  if (result.finish == TurnFinish::Stopped) return result;
+
+  app::check(mosaic_session_set_sampler(session, &settings.sampler), "cannot set up sampling");
+  GenerateState state{model_,  ReasoningSplitter(splitter_markers, stream_start),
+                      &callbacks, &result, &cached_tokens_, start};
+  mosaic_stop_reason reason = MOSAIC_STOP_END_OF_GENERATION;
+  const mosaic_status status =
+      mosaic_session_generate(session, settings.max_reply_tokens, &on_token, &state, &reason);
+  deliver(state, state.splitter.finish());
+
+  // Keep the mirror of the KV cache exact whatever generate fed.
+  const auto n_past = static_cast<size_t>(mosaic_session_n_past(session));
+  if (cached_tokens_.size() > n_past) cached_tokens_.resize(n_past);
+  if (cached_tokens_.size() < n_past) {
+    mosaic_session_truncate(session, static_cast<int32_t>(cached_tokens_.size()));
+  }
+  app::check(status, "generation failed");
+
+  mosaic_timings timings{};
+  mosaic_session_get_timings(session, &timings);
+  result.finish = finish_for(reason);
+  result.completion_tokens = timings.generated_tokens;
+  result.generation_ms = timings.generate_ms;
+  return result;
+}
+
+}  // namespace mosaic::turns

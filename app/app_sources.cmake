@@ -20,26 +20,34 @@ target_compile_options(mosaic_app_core PRIVATE ${MOSAIC_WARNINGS})
 # Assistant turns: reasoning separation, the context rule, KV prefix reuse,
 # and the turn runner between the store, the chat template and the engine.
 add_library(mosaic_turns STATIC
+  turns/chat_engine.cpp
   turns/context_policy.cpp
+  turns/model_chat_template.cpp
   turns/prompt_reuse.cpp
   turns/reasoning_splitter.cpp
+  turns/turn_runner.cpp
 )
 target_include_directories(mosaic_turns PUBLIC ${MOSAIC_ROOT})
-target_link_libraries(mosaic_turns PUBLIC fmt::fmt)
+target_link_libraries(mosaic_turns PUBLIC mosaic_app_core mosaic_store mosaic_template fmt::fmt)
 target_compile_options(mosaic_turns PRIVATE ${MOSAIC_WARNINGS})
 
 add_executable(mosaic-cli
   cli/main.cpp
+  cli/chat_command.cpp
   cli/chat_prompt.cpp
+  cli/conversation_db.cpp
   cli/engine_handles.cpp
   cli/generate_command.cpp
   cli/generate_options.cpp
+  cli/history_command.cpp
   cli/info_command.cpp
   cli/interrupt.cpp
   cli/logprobs.cpp
   cli/make_test_model_command.cpp
   cli/progress_bar.cpp
   cli/read_text_file.cpp
+  cli/sampling_options.cpp
+  cli/template_command.cpp
   cli/text_escape.cpp
   cli/token_list.cpp
   cli/tokenize_command.cpp
@@ -47,7 +55,7 @@ add_executable(mosaic-cli
 target_include_directories(mosaic-cli PRIVATE ${MOSAIC_ROOT})
 target_compile_definitions(mosaic-cli PRIVATE MOSAIC_VERSION="${PROJECT_VERSION}")
 target_link_libraries(mosaic-cli PRIVATE
-  mosaic_app_core mosaic_engine mosaic_synthetic
+  mosaic_app_core mosaic_turns mosaic_store mosaic_engine mosaic_synthetic
   CLI11::CLI11 fmt::fmt nlohmann_json::nlohmann_json Threads::Threads)
 target_compile_options(mosaic-cli PRIVATE ${MOSAIC_WARNINGS})
 

@@ -228,8 +228,8 @@ int run_generate(const GenerateOptions& o) {
   const ModelPtr model = load_model(o.model_path);
   const std::vector<mosaic_token> prompt = prompt_tokens(model.get(), o);
   if (prompt.empty()) throw UsageError("the prompt is empty");
-  const SessionPtr session = new_session(model.get(), o.session);
-  check(mosaic_session_set_sampler(session.get(), &o.sampler), "invalid sampler settings");
+  const SessionPtr session = new_session(model.get(), o.sampling.session);
+  check(mosaic_session_set_sampler(session.get(), &o.sampling.sampler), "invalid sampler settings");
 
   install_interrupt_handler();
   const auto submitted = Clock::now();

@@ -19,30 +19,10 @@ void validate(GenerateOptions& o, int prompt_sources) {
   require(prompt_sources == 1, "give exactly one of --prompt, --prompt-file and --prompt-tokens");
   require(o.max_tokens >= -1,
           fmt::format("-n must be >= 0, or -1 for no limit; got {}", o.max_tokens));
-  const auto& s = o.sampler;
-  require(s.temperature >= 0.0f && std::isfinite(s.temperature),
-          fmt::format("--temp must be a number >= 0 (0 = greedy); got {}", s.temperature));
-  require(s.top_k >= 0, fmt::format("--top-k must be >= 0 (0 = off); got {}", s.top_k));
-  require(s.top_p > 0.0f && s.top_p <= 1.0f,
-          fmt::format("--top-p must be in (0, 1] (1 = off); got {}", s.top_p));
-  require(s.min_p >= 0.0f && s.min_p < 1.0f,
-          fmt::format("--min-p must be in [0, 1) (0 = off); got {}", s.min_p));
-  require(s.repeat_penalty > 0.0f && std::isfinite(s.repeat_penalty),
-          fmt::format("--repeat-penalty must be > 0 (1 = off); got {}", s.repeat_penalty));
-  require(std::isfinite(s.presence_penalty),
-          fmt::format("--presence-penalty must be a finite number; got {}", s.presence_penalty));
-  require(std::isfinite(s.frequency_penalty),
-          fmt::format("--frequency-penalty must be a finite number; got {}", s.frequency_penalty));
-  require(s.repeat_last_n >= 0,
-          fmt::format("--repeat-last-n must be >= 0; got {}", s.repeat_last_n));
-  require(o.session.n_ctx >= 0, fmt::format("--ctx must be >= 0; got {}", o.session.n_ctx));
-  require(o.session.n_threads >= 0,
-          fmt::format("--threads must be >= 0; got {}", o.session.n_threads));
-  require(o.session.n_batch >= 0, fmt::format("--batch must be >= 0; got {}", o.session.n_batch));
+  validate_sampling_options(o.sampling);
   require(o.top_logprobs >= 0, fmt::format("--top-logprobs must be >= 1; got {}", o.top_logprobs));
   require(!o.all_positions || o.top_logprobs > 0, "--all-positions needs --top-logprobs K");
-  o.session.kv_type = o.kv_type == "f32" ? MOSAIC_KV_F32 : MOSAIC_KV_F16;
-  o.session.logits_mode = o.all_positions ? MOSAIC_LOGITS_ALL : MOSAIC_LOGITS_LAST;
+  o.sampling.session.logits_mode = o.all_positions ? MOSAIC_LOGITS_ALL : MOSAIC_LOGITS_LAST;
 }
 
 }  // namespace
@@ -61,36 +41,7 @@ std::function<void()> add_generate_options(CLI::App& app, GenerateOptions& o) {
 
   app.add_option("-n,--n-predict", o.max_tokens, "Tokens to generate at most (-1: no limit)")
       ->capture_default_str();
-  auto& s = o.sampler;
-  app.add_option("--temp", s.temperature, "Temperature (0: greedy)")->capture_default_str();
-  app.add_option("--top-k", s.top_k, "Keep the K most likely tokens (0: off)")
-      ->capture_default_str();
-  app.add_option("--top-p", s.top_p, "Nucleus sampling threshold in (0, 1] (1: off)")
-      ->capture_default_str();
-  app.add_option("--min-p", s.min_p, "Drop tokens below min-p x the top probability (0: off)")
-      ->capture_default_str();
-  app.add_option("--repeat-penalty", s.repeat_penalty, "Penalty for recent tokens (1: off)")
-      ->capture_default_str();
-  app.add_option("--presence-penalty", s.presence_penalty, "Subtracted once per recent token")
-      ->capture_default_str();
-  app.add_option("--frequency-penalty", s.frequency_penalty,
-                 "Subtracted per occurrence of a recent token")
-      ->capture_default_str();
-  app.add_option("--repeat-last-n", s.repeat_last_n, "Recent-token window of the penalties")
-      ->capture_default_str();
-  app.add_option("--seed", s.seed, "Random seed (same seed, same output)")
-      ->check(kNonNegativeInteger)
-      ->capture_default_str();
-
-  app.add_option("-c,--ctx", o.session.n_ctx, "Context length (0: min(trained, 4096))")
-      ->capture_default_str();
-  app.add_option("-t,--threads", o.session.n_threads, "Threads (0: physical cores)")
-      ->capture_default_str();
-  app.add_option("-b,--batch", o.session.n_batch, "Prompt tokens per forward pass (0: 512)")
-      ->capture_default_str();
-  app.add_option("--kv-type", o.kv_type, "KV cache element type")
-      ->check(CLI::IsMember({"f16", "f32"}))
-      ->capture_default_str();
+  add_sampling_options(app, o.sampling);
 
   app.add_option("--top-logprobs", o.top_logprobs,
                  "Print one JSON line per step with the K most likely tokens instead of text");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "app/cli/sampling_options.h"
 #include "mosaic/engine.h"
 
 namespace mosaic::cli {
@@ -20,9 +21,7 @@ struct GenerateOptions {
   std::string prompt;  // text, file path or "ID,ID,..." depending on prompt_source
   PromptFormat prompt_format = PromptFormat::ChatTemplate;
   int32_t max_tokens = 256;  // -1: until the end of generation or a full context
-  mosaic_sampler_params sampler = mosaic_sampler_default_params();
-  mosaic_session_params session = mosaic_session_default_params();
-  std::string kv_type = "f16";
+  SamplingOptions sampling;
   int32_t top_logprobs = 0;  // > 0 selects OutputMode::TopLogprobs
   bool all_positions = false;
   Streaming streaming = Streaming::PerToken;

@@ -21,4 +21,9 @@ void install_interrupt_handler() {
 
 bool interrupt_requested() { return g_interrupted != 0; }
 
+void rearm_interrupt_handler() {
+  g_interrupted = 0;
+  install_interrupt_handler();
+}
+
 }  // namespace mosaic::cli

@@ -7,5 +7,8 @@ namespace mosaic::cli {
 
 void install_interrupt_handler();
 bool interrupt_requested();
+// Forgets a handled Ctrl+C and arms the handler again, so an interactive
+// command can stop one reply and go on (mosaic-cli chat).
+void rearm_interrupt_handler();
 
 }  // namespace mosaic::cli

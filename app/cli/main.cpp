@@ -11,6 +11,8 @@
 
 #include "app/cli/cli_error.h"
 #include "app/core/engine_handles.h"
+#include "app/store/store_error.h"
+#include "app/turns/model_chat_template.h"
 #include "app/cli/subcommands.h"
 #include "app/core/logging.h"
 
@@ -32,6 +34,14 @@ int run_parsed(const CLI::App& app, const std::vector<Subcommand>& subcommands) 
                  app.get_name(), subcommand.app->get_name(), e.what());
       return kExitUsage;
     } catch (const mosaic::app::EngineError& e) {
+      fmt::print(stderr, "{} {}: error: {}\n", app.get_name(), subcommand.app->get_name(),
+                 e.what());
+      return kExitFailure;
+    } catch (const mosaic::store::StoreError& e) {
+      fmt::print(stderr, "{} {}: error: {}\n", app.get_name(), subcommand.app->get_name(),
+                 e.what());
+      return kExitFailure;
+    } catch (const mosaic::turns::TurnError& e) {
       fmt::print(stderr, "{} {}: error: {}\n", app.get_name(), subcommand.app->get_name(),
                  e.what());
       return kExitFailure;
@@ -64,7 +74,10 @@ int main(int argc, char** argv) {
 
   const std::vector<Subcommand> subcommands = {add_info_command(app), add_tokenize_command(app),
                                                add_generate_command(app),
-                                               add_make_test_model_command(app)};
+                                               add_make_test_model_command(app),
+                                               add_template_command(app),
+                                               add_chat_command(app),
+                                               add_history_command(app)};
 
   try {
     app.parse(argc, argv);
@@ -77,7 +90,8 @@ int main(int argc, char** argv) {
                                       [](const Subcommand& s) { return s.app->parsed(); });
   if (!any_parsed) {
     fmt::print(stderr,
-               "{}: a command is required: info, tokenize, generate or make-test-model\n"
+               "{}: a command is required: info, tokenize, generate, chat, history, template or "
+               "make-test-model\n"
                "Run with --help for more information.\n",
                app.get_name());
     return kExitUsage;

@@ -16,5 +16,8 @@ Subcommand add_info_command(CLI::App& parent);
 Subcommand add_tokenize_command(CLI::App& parent);
 Subcommand add_generate_command(CLI::App& parent);
 Subcommand add_make_test_model_command(CLI::App& parent);
+Subcommand add_template_command(CLI::App& parent);
+Subcommand add_chat_command(CLI::App& parent);
+Subcommand add_history_command(CLI::App& parent);
 
 }  // namespace mosaic::cli

@@ -94,6 +94,9 @@ class ConversationStore {
   // Replaces the text of a message still `streaming`. One cached UPDATE and
   // no index work, so the turn layer can call it several times a second.
   void update_streaming(int64_t message_id, std::string_view content, std::string_view reasoning);
+  // An incomplete (or failed) reply is continued: back to `streaming`, so
+  // update_streaming works again and a crash is recovered as incomplete.
+  void resume_streaming(int64_t message_id);
   // Ends a reply: status (not Streaming), statistics and, for errors, the text.
   void finish_message(int64_t message_id, MessageStatus status, const GenerationStats& stats,
                       std::string_view error_text = {});

@@ -102,6 +102,23 @@ void ConversationStore::update_streaming(int64_t message_id, std::string_view co
   });
 }
 
+void ConversationStore::resume_streaming(int64_t message_id) {
+  check_thread();
+  with_context("resuming message " + std::to_string(message_id), [&] {
+    db_.cached(
+           "UPDATE messages SET status = 'streaming', error_text = '', updated_ms = ? "
+           "WHERE id = ? AND role = 'assistant' AND status IN ('incomplete', 'error')")
+        .bind_all(now_ms(), message_id)
+        .run();
+    if (db_.changes() == 1) return;
+    Message message = get_message(message_id);  // throws NotFound when missing
+    throw StoreError(StoreErrorKind::InvalidArgument,
+                     "message " + std::to_string(message_id) + " cannot be continued (it is a " +
+                         std::string(to_string(message.role)) + " message, " +
+                         std::string(to_string(message.status)) + ")");
+  });
+}
+
 void ConversationStore::finish_message(int64_t message_id, MessageStatus status,
                                        const GenerationStats& stats,
                                        std::string_view error_text) {

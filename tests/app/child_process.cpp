@@ -23,10 +23,15 @@ std::string slurp(const std::string& path) {
 
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const std::map<std::string, std::string>& env,
-                          const std::string& scratch_dir) {
+                          const std::string& scratch_dir, const std::string& stdin_text) {
   static std::atomic<int> counter{0};
   const std::string stem = scratch_dir + "/run" + std::to_string(counter++);
   const std::string out_path = stem + ".out", err_path = stem + ".err";
+  std::string in_path = "/dev/null";
+  if (!stdin_text.empty()) {
+    in_path = stem + ".in";
+    std::ofstream(in_path, std::ios::binary) << stdin_text;
+  }
 
   std::vector<std::string> argv_storage{program};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
@@ -50,7 +55,7 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     // Child: only async-signal-safe calls until exec.
-    const int in = open("/dev/null", O_RDONLY);
+    const int in = open(in_path.c_str(), O_RDONLY);
     const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (in < 0 || out < 0 || err < 0) _exit(126);

@@ -14,10 +14,10 @@ struct ProcessResult {
 };
 
 // Runs `program` with `args` (no shell), extra environment variables set,
-// stdin from /dev/null. Output goes through files in `scratch_dir`, so a
-// chatty child can never block on a full pipe.
+// stdin from `stdin_text` (empty: /dev/null). Input and output go through
+// files in `scratch_dir`, so a chatty child can never block on a full pipe.
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const std::map<std::string, std::string>& env,
-                          const std::string& scratch_dir);
+                          const std::string& scratch_dir, const std::string& stdin_text = "");
 
 }  // namespace mosaic::testing

@@ -64,6 +64,7 @@ class StoreWorker {
   std::condition_variable wake_;
   std::deque<StoreJob> jobs_;
   bool stopping_ = false;
+  std::mutex join_mutex_;
   std::thread thread_;
 };
 

@@ -50,9 +50,7 @@ TEST_F(SearchTest, RanksDenserMatchesFirstWithSnippetsAndTitles) {
   EXPECT_NE(marked[1].snippet.find("\x02quantum\x03"), std::string::npos) << marked[1].snippet;
   EXPECT_NE(marked[1].snippet.find("…"), std::string::npos) << "a cut snippet is marked";
 
-  SearchOptions one;
-  one.limit = 1;
-  EXPECT_EQ(hit_ids(store.search("quantum", one)), (std::vector<int64_t>{dense}));
+  EXPECT_EQ(hit_ids(store.search("quantum", 1)), (std::vector<int64_t>{dense}));
 }
 
 TEST_F(SearchTest, AllWordsMustMatchAndContentOutranksReasoning) {

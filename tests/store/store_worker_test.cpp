@@ -122,6 +122,13 @@ TEST_F(StoreWorkerTest, ErrorsReachTheFutureOrTheHandler) {
   worker.call([](ConversationStore&) { return 0; }).get();  // the submitted job ran before this
   EXPECT_EQ(handled.load(), 1);
   EXPECT_NE(handled_message.find("31337"), std::string::npos);
+
+  // A job failing with some other exception neither stops the worker nor is lost.
+  worker.submit([](ConversationStore&) { throw std::runtime_error("bug in a job"); });
+  int64_t c = worker.call([](ConversationStore& s) { return s.create_conversation().id; }).get();
+  EXPECT_GT(c, 0);
+  EXPECT_EQ(handled.load(), 2);
+  EXPECT_EQ(handled_message, "bug in a job");
 }
 
 TEST_F(StoreWorkerTest, OpenFailureIsThrownByTheConstructor) {

@@ -78,8 +78,8 @@ void write_file_atomically(const std::filesystem::path& destination, std::string
   std::error_code error;
   std::filesystem::create_directories(directory, error);
   if (error) {
-    throw StoreError(StoreErrorKind::Io, "creating directory '" + directory.string() +
-                                             "' failed: " + error.message());
+    throw StoreError(StoreErrorKind::Io,
+                     "creating directory '" + directory.string() + "' failed: " + error.message());
   }
   // Unique per process and call, so concurrent writers never share a temp file.
   static std::atomic<uint64_t> counter{0};

@@ -49,7 +49,8 @@ std::string base64_encode(std::string_view bytes) {
 }
 
 std::string base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) bad_base64("length " + std::to_string(text.size()) + " is not a multiple of 4");
+  if (text.size() % 4 != 0)
+    bad_base64("length " + std::to_string(text.size()) + " is not a multiple of 4");
   std::string out;
   out.reserve(text.size() / 4 * 3);
   for (size_t i = 0; i < text.size(); i += 4) {
@@ -64,7 +65,8 @@ std::string base64_decode(std::string_view text) {
         continue;
       }
       int8_t d = kDecode[static_cast<unsigned char>(c)];
-      if (d < 0 || padding > 0) bad_base64("unexpected character at offset " + std::to_string(i + j));
+      if (d < 0 || padding > 0)
+        bad_base64("unexpected character at offset " + std::to_string(i + j));
       v = v << 6 | uint32_t(d);
     }
     out += char(v >> 16);

@@ -114,9 +114,8 @@ std::string export_document(ConversationStore& store,
 
 std::string ConversationStore::export_conversation_json(int64_t conversation_id) {
   check_thread();
-  return with_context("exporting conversation " + std::to_string(conversation_id), [&] {
-    return export_document(*this, {get_conversation(conversation_id)});
-  });
+  return with_context("exporting conversation " + std::to_string(conversation_id),
+                      [&] { return export_document(*this, {get_conversation(conversation_id)}); });
 }
 
 std::string ConversationStore::export_all_json() {
@@ -170,8 +169,8 @@ std::vector<int64_t> ConversationStore::import_json(std::string_view json_text) 
                "extracted_text, metadata_json, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
                "ON CONFLICT (sha256) DO NOTHING")
             .bind_all(sha256, a.at("mime_type").get<std::string>(),
-                      a.at("original_name").get<std::string>(),
-                      static_cast<int64_t>(bytes.size()), a.at("extracted_text").get<std::string>(),
+                      a.at("original_name").get<std::string>(), static_cast<int64_t>(bytes.size()),
+                      a.at("extracted_text").get<std::string>(),
                       a.at("metadata_json").get<std::string>(), a.at("created_ms").get<int64_t>())
             .run();
         attachment_ids[sha256] = find_attachment_by_sha(sha256).id;

@@ -95,19 +95,16 @@ std::string preview_of(std::string text, int64_t full_length_chars) {
 }  // namespace
 
 ConversationStore::ConversationStore(Database db, StoreOptions options)
-    : db_(std::move(db)),
-      options_(std::move(options)),
-      owner_thread_(std::this_thread::get_id()) {}
+    : db_(std::move(db)), options_(std::move(options)), owner_thread_(std::this_thread::get_id()) {}
 
 ConversationStore ConversationStore::open(const fs::path& path, StoreOptions options) {
   if (path.has_parent_path()) {
     std::error_code error;
     fs::create_directories(path.parent_path(), error);
     if (error) {
-      throw StoreError(StoreErrorKind::Io, "cannot create directory '" +
-                                               path.parent_path().string() +
-                                               "' for the conversation database: " +
-                                               error.message());
+      throw StoreError(StoreErrorKind::Io,
+                       "cannot create directory '" + path.parent_path().string() +
+                           "' for the conversation database: " + error.message());
     }
   }
   std::error_code size_error;
@@ -119,10 +116,12 @@ ConversationStore ConversationStore::open(const fs::path& path, StoreOptions opt
 
   std::optional<fs::path> backup;
   with_context("opening conversation database '" + path.string() + "'", [&] {
-    Statement journal = db.prepare("PRAGMA journal_mode = WAL");
-    if (!journal.step() || journal.text(0) != "wal") {
-      throw StoreError(StoreErrorKind::Sqlite, "could not switch to the WAL journal");
-    }
+    {
+      Statement journal = db.prepare("PRAGMA journal_mode = WAL");
+      if (!journal.step() || journal.text(0) != "wal") {
+        throw StoreError(StoreErrorKind::Sqlite, "could not switch to the WAL journal");
+      }
+    }  // finalized here: an unfinished statement would block the COMMITs below
     // NORMAL is durable in WAL mode except for the last commits before a
     // power cut; the file itself can never be corrupted by it.
     db.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
@@ -296,20 +295,16 @@ void ConversationStore::set_pinned(int64_t conversation_id, Pinned pinned) {
   });
 }
 
-void ConversationStore::set_system_prompt(int64_t conversation_id,
-                                          std::string_view system_prompt) {
+void ConversationStore::set_system_prompt(int64_t conversation_id, std::string_view system_prompt) {
   check_thread();
-  with_context("setting the system prompt of conversation " + std::to_string(conversation_id),
-               [&] {
-                 update_one(
-                     db_, "UPDATE conversations SET system_prompt = ?, updated_ms = ? WHERE id = ?",
-                     conversation_id,
-                     [&](Statement& s) { s.bind_all(system_prompt, now_ms(), conversation_id); });
-               });
+  with_context("setting the system prompt of conversation " + std::to_string(conversation_id), [&] {
+    update_one(db_, "UPDATE conversations SET system_prompt = ?, updated_ms = ? WHERE id = ?",
+               conversation_id,
+               [&](Statement& s) { s.bind_all(system_prompt, now_ms(), conversation_id); });
+  });
 }
 
-void ConversationStore::set_settings_json(int64_t conversation_id,
-                                          std::string_view settings_json) {
+void ConversationStore::set_settings_json(int64_t conversation_id, std::string_view settings_json) {
   check_thread();
   with_context("saving settings of conversation " + std::to_string(conversation_id), [&] {
     update_one(db_, "UPDATE conversations SET settings_json = ?, updated_ms = ? WHERE id = ?",

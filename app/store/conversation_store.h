@@ -147,6 +147,8 @@ class ConversationStore {
   // Messages of conversations not in the trash whose content or reasoning
   // contains every word of `query` (any text is safe), best match first.
   std::vector<SearchHit> search(std::string_view query, const SearchOptions& options = {});
+  // The same with default markers ("<b>", "</b>") and at most `limit` hits.
+  std::vector<SearchHit> search(std::string_view query, size_t limit);
 
   // ---- Export / import (conversation_export.cpp, markdown_export.cpp) ------
   // Lossless JSON: every field, every branch, attachments embedded as base64.

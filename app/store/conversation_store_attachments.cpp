@@ -15,8 +15,7 @@ Attachment ConversationStore::find_attachment_by_sha(std::string_view sha256) {
   Statement& find = db_.cached(std::string("SELECT ") + rows::kAttachmentColumns +
                                " FROM attachments a WHERE a.sha256 = ?");
   if (!find.bind_all(sha256).step()) {
-    throw StoreError(StoreErrorKind::NotFound,
-                     "no attachment with SHA-256 " + std::string(sha256));
+    throw StoreError(StoreErrorKind::NotFound, "no attachment with SHA-256 " + std::string(sha256));
   }
   Attachment attachment = rows::read_attachment(find);
   find.reset();

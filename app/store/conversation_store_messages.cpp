@@ -41,8 +41,7 @@ std::vector<Message> ConversationStore::query_messages(std::string_view sql, int
   return messages;
 }
 
-int64_t ConversationStore::append_message(int64_t conversation_id,
-                                          std::optional<int64_t> parent_id,
+int64_t ConversationStore::append_message(int64_t conversation_id, std::optional<int64_t> parent_id,
                                           const NewMessage& message) {
   check_thread();
   return with_context(
@@ -50,9 +49,9 @@ int64_t ConversationStore::append_message(int64_t conversation_id,
         Transaction transaction(db_);
         require_conversation(conversation_id);
         if (parent_id && conversation_of_message(*parent_id) != conversation_id) {
-          throw StoreError(StoreErrorKind::InvalidArgument,
-                           "parent message " + std::to_string(*parent_id) +
-                               " belongs to another conversation");
+          throw StoreError(
+              StoreErrorKind::InvalidArgument,
+              "parent message " + std::to_string(*parent_id) + " belongs to another conversation");
         }
         int64_t now = now_ms();
         db_.cached(
@@ -71,9 +70,8 @@ int64_t ConversationStore::append_message(int64_t conversation_id,
       });
 }
 
-int64_t ConversationStore::append_message(int64_t conversation_id,
-                                          std::optional<int64_t> parent_id, Role role,
-                                          std::string_view content) {
+int64_t ConversationStore::append_message(int64_t conversation_id, std::optional<int64_t> parent_id,
+                                          Role role, std::string_view content) {
   NewMessage message;
   message.role = role;
   message.content = std::string(content);
@@ -120,8 +118,7 @@ void ConversationStore::resume_streaming(int64_t message_id) {
 }
 
 void ConversationStore::finish_message(int64_t message_id, MessageStatus status,
-                                       const GenerationStats& stats,
-                                       std::string_view error_text) {
+                                       const GenerationStats& stats, std::string_view error_text) {
   check_thread();
   with_context("finishing message " + std::to_string(message_id), [&] {
     if (status == MessageStatus::Streaming) {
@@ -212,13 +209,13 @@ void ConversationStore::set_active_leaf(int64_t message_id) {
 std::optional<int64_t> ConversationStore::newest_leaf(std::string_view root_condition,
                                                       int64_t parameter) {
   // Leaves are messages without children; "newest" by creation, then id.
-  Statement& query = db_.cached(
-      "WITH RECURSIVE subtree(id) AS (SELECT id FROM messages WHERE " +
-      std::string(root_condition) +
-      " UNION ALL SELECT m.id FROM messages m JOIN subtree s ON m.parent_id = s.id) "
-      "SELECT m.id FROM messages m JOIN subtree s ON s.id = m.id "
-      "WHERE NOT EXISTS (SELECT 1 FROM messages child WHERE child.parent_id = m.id) "
-      "ORDER BY m.created_ms DESC, m.id DESC LIMIT 1");
+  Statement& query =
+      db_.cached("WITH RECURSIVE subtree(id) AS (SELECT id FROM messages WHERE " +
+                 std::string(root_condition) +
+                 " UNION ALL SELECT m.id FROM messages m JOIN subtree s ON m.parent_id = s.id) "
+                 "SELECT m.id FROM messages m JOIN subtree s ON s.id = m.id "
+                 "WHERE NOT EXISTS (SELECT 1 FROM messages child WHERE child.parent_id = m.id) "
+                 "ORDER BY m.created_ms DESC, m.id DESC LIMIT 1");
   query.bind_all(parameter);
   std::optional<int64_t> leaf;
   if (query.step()) leaf = query.int64(0);
@@ -241,8 +238,8 @@ void ConversationStore::delete_subtree(int64_t message_id) {
     Conversation conversation = get_conversation(message.conversation_id);
     bool active_leaf_deleted = false;
     if (conversation.active_leaf_message_id) {
-      Statement& contains = db_.cached(std::string(kSubtreeCte) +
-                                       "SELECT 1 FROM subtree WHERE id = ?2");
+      Statement& contains =
+          db_.cached(std::string(kSubtreeCte) + "SELECT 1 FROM subtree WHERE id = ?2");
       active_leaf_deleted =
           contains.bind_all(message_id, *conversation.active_leaf_message_id).step();
       contains.reset();

@@ -49,4 +49,10 @@ std::vector<SearchHit> ConversationStore::search(std::string_view query,
   });
 }
 
+std::vector<SearchHit> ConversationStore::search(std::string_view query, size_t limit) {
+  SearchOptions options;
+  options.limit = limit;
+  return search(query, options);
+}
+
 }  // namespace mosaic::store

@@ -24,8 +24,8 @@ std::filesystem::path default_database_path() {
   std::error_code error;
   std::filesystem::create_directories(directory, error);
   if (error) {
-    throw StoreError(StoreErrorKind::Io,
-                     "cannot create data directory '" + directory.string() + "': " + error.message());
+    throw StoreError(StoreErrorKind::Io, "cannot create data directory '" + directory.string() +
+                                             "': " + error.message());
   }
   return directory / "mosaic.db";
 }

@@ -42,7 +42,8 @@ std::string size_text(int64_t bytes) {
   return text;
 }
 
-void append_message_markdown(std::string& out, const Message& m, const std::vector<Attachment>& attachments) {
+void append_message_markdown(std::string& out, const Message& m,
+                             const std::vector<Attachment>& attachments) {
   out += "## ";
   out += heading_of(m.role);
   out += "\n\n";

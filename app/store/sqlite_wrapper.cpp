@@ -77,8 +77,11 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  check_bind(db_, sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                      SQLITE_UTF8));
+  // An empty string_view may have a null data(), which SQLite would store as
+  // NULL; text columns are NOT NULL, so empty text must stay "".
+  const char* data = text.data() ? text.data() : "";
+  check_bind(db_,
+             sqlite3_bind_text64(stmt_, index, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   return *this;
 }
 
@@ -144,8 +147,8 @@ Database Database::open(const std::filesystem::path& path, OpenMode mode) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
-    std::string message = "opening database '" + path.string() + "' failed: " +
-                          (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    std::string message = "opening database '" + path.string() +
+                          "' failed: " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     sqlite3_close_v2(db);
     throw StoreError(kind_of(rc), message);
   }

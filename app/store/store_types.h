@@ -21,30 +21,32 @@ std::string_view to_string(MessageStatus status);
 Role role_from_string(std::string_view text);
 MessageStatus status_from_string(std::string_view text);
 
+// Members carry explicit initializers so designated initializers
+// ({.title = "x"}) compile without -Wmissing-field-initializers noise.
 struct Conversation {
   int64_t id = 0;
-  std::string title;
+  std::string title{};
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
   Pinned pinned = Pinned::No;
-  std::string model;  // GGUF path or model name the conversation uses
-  std::string system_prompt;
-  std::string settings_json;  // sampling settings etc., opaque to the store
-  std::optional<int64_t> active_leaf_message_id;  // the branch shown last
-  std::optional<int64_t> deleted_ms;              // set while in the trash
+  std::string model{};  // GGUF path or model name the conversation uses
+  std::string system_prompt{};
+  std::string settings_json{};                      // sampling settings etc., opaque to the store
+  std::optional<int64_t> active_leaf_message_id{};  // the branch shown last
+  std::optional<int64_t> deleted_ms{};              // set while in the trash
 };
 
 // One row of the conversation list.
 struct ConversationSummary {
   Conversation conversation;
   int64_t message_count = 0;
-  std::string last_message_preview;  // start of the active leaf (or newest) message
+  std::string last_message_preview{};  // start of the active leaf (or newest) message
 };
 
 struct NewConversation {
-  std::string title;
-  std::string model;
-  std::string system_prompt;
+  std::string title{};
+  std::string model{};
+  std::string system_prompt{};
   std::string settings_json = "{}";
 };
 
@@ -63,56 +65,56 @@ struct GenerationStats {
 struct Message {
   int64_t id = 0;
   int64_t conversation_id = 0;
-  std::optional<int64_t> parent_id;  // empty for the first message of a branch tree
+  std::optional<int64_t> parent_id{};  // empty for the first message of a branch tree
   Role role = Role::User;
-  std::string content;
-  std::string reasoning;  // the model's thinking, shown collapsed
+  std::string content{};
+  std::string reasoning{};  // the model's thinking, shown collapsed
   MessageStatus status = MessageStatus::Complete;
-  std::string error_text;
-  GenerationStats stats;
-  std::string model;
+  std::string error_text{};
+  GenerationStats stats{};
+  std::string model{};
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
 };
 
 struct NewMessage {
   Role role = Role::User;
-  std::string content;
-  std::string reasoning;
+  std::string content{};
+  std::string reasoning{};
   MessageStatus status = MessageStatus::Complete;
-  std::string model;
+  std::string model{};
 };
 
 // Where a message sits among the children of its parent: "index+1 of count".
 struct SiblingPosition {
-  std::vector<int64_t> sibling_ids;  // oldest first, the message itself included
-  size_t index = 0;                  // zero-based position of the message
+  std::vector<int64_t> sibling_ids{};  // oldest first, the message itself included
+  size_t index = 0;                    // zero-based position of the message
   size_t count() const { return sibling_ids.size(); }
 };
 
 struct AttachmentInfo {
-  std::string mime_type;
-  std::string original_name;
-  std::string extracted_text;  // text pulled out of a document, for the prompt
+  std::string mime_type{};
+  std::string original_name{};
+  std::string extracted_text{};  // text pulled out of a document, for the prompt
   std::string metadata_json = "{}";
 };
 
 struct Attachment {
   int64_t id = 0;
-  std::string sha256;  // lowercase hex; also the file name on disk
-  std::string mime_type;
-  std::string original_name;
+  std::string sha256{};  // lowercase hex; also the file name on disk
+  std::string mime_type{};
+  std::string original_name{};
   int64_t size_bytes = 0;
-  std::string extracted_text;
-  std::string metadata_json;
+  std::string extracted_text{};
+  std::string metadata_json{};
   int64_t created_ms = 0;
 };
 
 struct Preset {
   int64_t id = 0;
-  std::string name;
-  std::string system_prompt;
-  std::string settings_json;
+  std::string name{};
+  std::string system_prompt{};
+  std::string settings_json{};
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
 };
@@ -129,10 +131,10 @@ struct SearchOptions {
 
 struct SearchHit {
   int64_t conversation_id = 0;
-  std::string conversation_title;
+  std::string conversation_title{};
   int64_t message_id = 0;
   Role role = Role::User;
-  std::string snippet;
+  std::string snippet{};
   double score = 0;  // bm25; smaller is a better match
 };
 

@@ -50,6 +50,9 @@ void StoreWorker::run(std::promise<void> opened, std::filesystem::path database_
       if (on_error_) on_error_(error);
     } catch (const std::exception& error) {
       if (on_error_) on_error_(StoreError(StoreErrorKind::JobFailed, error.what()));
+    } catch (...) {
+      // A job's bug must not take the thread (and every queued write) down.
+      if (on_error_) on_error_(StoreError(StoreErrorKind::JobFailed, "a store job threw"));
     }
   }
   // `store` closes here, on the thread that opened it.
@@ -75,6 +78,7 @@ void StoreWorker::shutdown() {
     stopping_ = true;
   }
   wake_.notify_one();
+  std::lock_guard join_lock(join_mutex_);  // two threads calling shutdown() must not both join
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 

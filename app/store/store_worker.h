@@ -31,7 +31,8 @@ class StoreWorker {
   // the OS) and opens the store there. Throws the StoreError of open() if the
   // store cannot be opened; no thread is left running then.
   explicit StoreWorker(std::filesystem::path database_path, StoreOptions options = {},
-                       StoreJobErrorHandler on_error = {}, std::string thread_name = "mosaic-store");
+                       StoreJobErrorHandler on_error = {},
+                       std::string thread_name = "mosaic-store");
   StoreWorker(const StoreWorker&) = delete;
   StoreWorker& operator=(const StoreWorker&) = delete;
   ~StoreWorker();
@@ -43,8 +44,8 @@ class StoreWorker {
   template <typename Function>
   auto call(Function function) -> std::future<std::invoke_result_t<Function, ConversationStore&>> {
     using Result = std::invoke_result_t<Function, ConversationStore&>;
-    auto task = std::make_shared<std::packaged_task<Result(ConversationStore&)>>(
-        std::move(function));
+    auto task =
+        std::make_shared<std::packaged_task<Result(ConversationStore&)>>(std::move(function));
     std::future<Result> result = task->get_future();
     enqueue([task](ConversationStore& store) { (*task)(store); });
     return result;
@@ -55,14 +56,15 @@ class StoreWorker {
 
  private:
   void enqueue(StoreJob job);
-  void run(std::promise<void> opened, std::filesystem::path database_path,
-           StoreOptions options, std::string thread_name);
+  void run(std::promise<void> opened, std::filesystem::path database_path, StoreOptions options,
+           std::string thread_name);
 
   StoreJobErrorHandler on_error_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<StoreJob> jobs_;
   bool stopping_ = false;
+  std::mutex join_mutex_;
   std::thread thread_;
 };
 

@@ -1,5 +1,7 @@
 #include "app/turns/chat_engine.h"
 
+#include "app/turns/prompt_reuse.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -153,7 +153,14 @@ TurnOutcome TurnRunner::reply_to(int64_t user_message_id, std::optional<int64_t>
                                              user_message_id, reply);
   });
   if (events.on_started) events.on_started(user_message_id, reply_id);
-  return stream_into(user_message_id, reply_id, std::nullopt, settings, events);
+  if (!sibling_of) return stream_into(user_message_id, reply_id, std::nullopt, settings, events);
+  // A regeneration must be able to differ from the replies beside it, yet
+  // stay reproducible: the seed moves on by the reply's place among them.
+  GenerationSettings varied = settings;
+  store_.run_and_wait([&](store::ConversationStore& s) {
+    varied.sampler.seed += s.siblings(reply_id).index;
+  });
+  return stream_into(user_message_id, reply_id, std::nullopt, varied, events);
 }
 
 TurnOutcome TurnRunner::stream_into(int64_t user_message_id, int64_t reply_id,

@@ -7,7 +7,12 @@
 namespace mosaic::tmpl {
 namespace {
 
-std::string object_label(const Value& obj) { return "'" + type_name(obj) + " object'"; }
+std::string object_label(const Value& obj) {
+  std::string label(1, '\'');
+  label += type_name(obj);
+  label += " object'";
+  return label;
+}
 
 // Python index normalisation; nullopt when out of range.
 std::optional<size_t> normalize_index(int64_t index, size_t size) {
@@ -105,8 +110,8 @@ Value get_attr_path(const Value& obj, const std::string& path) {
   size_t pos = 0;
   while (true) {
     const size_t dot = path.find('.', pos);
-    const std::string part = path.substr(pos, dot == std::string::npos ? std::string::npos
-                                                                       : dot - pos);
+    const std::string part =
+        path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
     char* end = nullptr;
     const long long index = std::strtoll(part.c_str(), &end, 10);
     if (!part.empty() && end && *end == '\0') {

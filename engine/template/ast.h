@@ -73,10 +73,10 @@ struct Stmt {
   std::string text;  // Text contents; Macro/SetBlock name
   std::vector<ExprPtr> exprs;
   std::vector<Body> bodies;
-  std::vector<std::string> params;   // Macro/CallBlock/With parameter names
-  std::vector<ExprPtr> defaults;     // per param, null when required
-  bool has_else = false;             // If/For: the last body is the else branch
-  bool has_filter = false;           // For: exprs[2] is the loop filter
+  std::vector<std::string> params;  // Macro/CallBlock/With parameter names
+  std::vector<ExprPtr> defaults;    // per param, null when required
+  bool has_else = false;            // If/For: the last body is the else branch
+  bool has_filter = false;          // For: exprs[2] is the loop filter
 };
 
 struct TemplateAst {

@@ -37,7 +37,8 @@ Value tojson(const Value& v, CallArgs& a) {
   if (flag(a.get(0, "ensure_ascii"))) style.ascii = AsciiMode::EscapeNonAscii;
   const Value indent = a.get(1, "indent");
   if (indent.is_int()) {
-    style.indent = std::string(static_cast<size_t>(std::clamp<int64_t>(indent.as_int(), 0, 64)), ' ');
+    style.indent =
+        std::string(static_cast<size_t>(std::clamp<int64_t>(indent.as_int(), 0, 64)), ' ');
   } else if (indent.is_string()) {
     style.indent = indent.str();
   } else if (!indent.is_undefined() && !indent.is_none()) {
@@ -102,8 +103,10 @@ Value select_common(const Value& v, CallArgs& a, Keep keep, Subject subject) {
   }
   std::vector<Value> out;
   for (const auto& item : sequence_of(v)) {
-    const Value subject_value = subject == Subject::Attribute ? get_attr_path(item, attribute) : item;
-    const bool pass = test.empty() ? truthy(subject_value) : apply_test(test, subject_value, test_args);
+    const Value subject_value =
+        subject == Subject::Attribute ? get_attr_path(item, attribute) : item;
+    const bool pass =
+        test.empty() ? truthy(subject_value) : apply_test(test, subject_value, test_args);
     if (pass == (keep == Keep::Passing)) out.push_back(item);
   }
   return Value::list(std::move(out));
@@ -215,12 +218,23 @@ Value escape(const Value& v, CallArgs&) {
   std::string out;
   for (char c : to_str(v)) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&#34;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return Value::string(std::move(out));
@@ -264,7 +278,8 @@ Value sort(const Value& v, CallArgs& a) {
   const Value attribute = a.get(2, "attribute");
   const std::string attr = attribute.is_undefined() ? "" : to_str(attribute);
   std::vector<std::pair<Value, Value>> keyed;
-  for (const auto& item : sequence_of(v)) keyed.emplace_back(sort_key(item, attr, case_sensitive), item);
+  for (const auto& item : sequence_of(v))
+    keyed.emplace_back(sort_key(item, attr, case_sensitive), item);
   std::stable_sort(keyed.begin(), keyed.end(), [descending](const auto& x, const auto& y) {
     return descending ? less_than(y.first, x.first) : less_than(x.first, y.first);
   });
@@ -342,8 +357,8 @@ Value wordcount(const Value& v, CallArgs&) {
   bool in_word = false;
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
-    const bool word = (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_' ||
-                      u >= 0x80;
+    const bool word =
+        (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_' || u >= 0x80;
     if (word && !in_word) ++n;
     in_word = word;
   }
@@ -353,10 +368,12 @@ Value wordcount(const Value& v, CallArgs&) {
 Value indent(const Value& v, CallArgs& a) {
   a.expect_at_most("indent", {"width", "first", "blank"});
   const Value width = a.get(0, "width");
-  const std::string pad = width.is_string() ? width.str()
-                                            : std::string(static_cast<size_t>(std::clamp<int64_t>(
-                                                              int_or(width, 4, "indent width"), 0, 256)),
-                                                          ' ');
+  const std::string pad =
+      width.is_string()
+          ? width.str()
+          : std::string(
+                static_cast<size_t>(std::clamp<int64_t>(int_or(width, 4, "indent width"), 0, 256)),
+                ' ');
   const bool first_line = flag(a.get(1, "first"));
   const bool blank = flag(a.get(2, "blank"));
   // jinja2 appends "\n" before splitlines(), so a trailing newline is dropped.
@@ -386,7 +403,8 @@ Value min_max(const Value& v, CallArgs& a, bool want_max) {
   const Value attribute = a.get(1, "attribute");
   const std::string attr = attribute.is_undefined() ? "" : to_str(attribute);
   auto items = sequence_of(v);
-  if (items.empty()) return Value::undefined(std::string("No aggregated item, sequence was empty."));
+  if (items.empty())
+    return Value::undefined(std::string("No aggregated item, sequence was empty."));
   size_t best = 0;
   for (size_t i = 1; i < items.size(); ++i) {
     Value ki = sort_key(items[i], attr, case_sensitive);
@@ -412,7 +430,8 @@ Value sum_filter(const Value& v, CallArgs& a) {
       total = Value::number(total.as_double() + x.as_double());
     } else {
       int64_t r = 0;
-      if (__builtin_add_overflow(total.as_int(), x.as_int(), &r)) throw EvalFailure("integer overflow");
+      if (__builtin_add_overflow(total.as_int(), x.as_int(), &r))
+        throw EvalFailure("integer overflow");
       total = Value::integer(r);
     }
   }
@@ -445,12 +464,18 @@ const std::map<std::string, FilterFn>& filters() {
       {"length", length_filter},
       {"count", length_filter},
       {"join", join},
-      {"select", [](const Value& v, CallArgs& a) { return select_common(v, a, Keep::Passing, Subject::Item); }},
-      {"reject", [](const Value& v, CallArgs& a) { return select_common(v, a, Keep::Failing, Subject::Item); }},
+      {"select", [](const Value& v,
+                    CallArgs& a) { return select_common(v, a, Keep::Passing, Subject::Item); }},
+      {"reject", [](const Value& v,
+                    CallArgs& a) { return select_common(v, a, Keep::Failing, Subject::Item); }},
       {"selectattr",
-       [](const Value& v, CallArgs& a) { return select_common(v, a, Keep::Passing, Subject::Attribute); }},
+       [](const Value& v, CallArgs& a) {
+         return select_common(v, a, Keep::Passing, Subject::Attribute);
+       }},
       {"rejectattr",
-       [](const Value& v, CallArgs& a) { return select_common(v, a, Keep::Failing, Subject::Attribute); }},
+       [](const Value& v, CallArgs& a) {
+         return select_common(v, a, Keep::Failing, Subject::Attribute);
+       }},
       {"map", map_filter},
       {"default", default_filter},
       {"d", default_filter},

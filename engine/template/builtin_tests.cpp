@@ -100,9 +100,8 @@ const std::map<std::string, TestFn>& tests() {
 
 const std::map<std::string, std::string>& aliases() {
   static const std::map<std::string, std::string> table = {
-      {"eq", "equalto"}, {"==", "equalto"}, {"!=", "ne"},       {"<", "lt"},
-      {">", "gt"},       {"<=", "le"},      {">=", "ge"},       {"greaterthan", "gt"},
-      {"lessthan", "lt"},
+      {"eq", "equalto"}, {"==", "equalto"}, {"!=", "ne"},          {"<", "lt"},        {">", "gt"},
+      {"<=", "le"},      {">=", "ge"},      {"greaterthan", "gt"}, {"lessthan", "lt"},
   };
   return table;
 }

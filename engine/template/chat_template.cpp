@@ -29,9 +29,9 @@ std::tm date_for_strftime(const std::string& date_today) {
       return t;
     }
   }
-  throw TemplateError(TemplateErrorKind::Render, {},
-                      "date_today '" + date_today +
-                          "' is not a date like '26 Jul 2024' or '2024-07-26'");
+  throw TemplateError(
+      TemplateErrorKind::Render, {},
+      "date_today '" + date_today + "' is not a date like '26 Jul 2024' or '2024-07-26'");
 }
 
 Value json_argument(const Json& json, const char* what) {

@@ -192,48 +192,73 @@ class Renderer {
       if (s.has_else) return exec_body(s.bodies[1], out);
       return Flow::Normal;
     }
+    // One loop object per loop, updated in place each iteration, as jinja2's
+    // LoopContext is.
+    const auto index = std::make_shared<int64_t>(0);
+    Value loop = make_loop(index);
     const int64_t n = static_cast<int64_t>(items.size());
     for (int64_t i = 0; i < n; ++i) {
       if (++iterations_ > limits_.max_loop_iterations) fail(s.pos, "too many loop iterations");
+      *index = i;
+      update_loop(loop.entries(), items, i);
       ScopeGuard guard(*this);
       bind(*s.exprs[0], items[static_cast<size_t>(i)], s.pos);
-      assign("loop", make_loop(items, i));
+      assign("loop", loop);
       const Flow flow = exec_body(s.bodies[0], out);
       if (flow == Flow::Break) break;
     }
     return Flow::Normal;
   }
 
-  static Value make_loop(const std::vector<Value>& items, int64_t i) {
-    const int64_t n = static_cast<int64_t>(items.size());
+  enum LoopField {
+    kIndex,
+    kIndex0,
+    kRevindex,
+    kRevindex0,
+    kFirst,
+    kLast,
+    kLength,
+    kPrevitem,
+    kNextitem,
+    kFieldCount
+  };
+
+  static Value make_loop(const std::shared_ptr<int64_t>& index) {
     Value loop = Value::name_space();
     Dict& d = loop.entries();
-    d.set("index", Value::integer(i + 1));
-    d.set("index0", Value::integer(i));
-    d.set("revindex", Value::integer(n - i));
-    d.set("revindex0", Value::integer(n - i - 1));
-    d.set("first", Value::boolean(i == 0));
-    d.set("last", Value::boolean(i == n - 1));
-    d.set("length", Value::integer(n));
+    for (const char* name : {"index", "index0", "revindex", "revindex0", "first", "last", "length",
+                             "previtem", "nextitem"}) {
+      d.entries.emplace_back(Value::string(name), Value());
+    }
     d.set("depth", Value::integer(1));
     d.set("depth0", Value::integer(0));
-    d.set("previtem", i > 0 ? items[static_cast<size_t>(i - 1)]
-                            : Value::undefined("there is no previous item"));
-    d.set("nextitem", i + 1 < n ? items[static_cast<size_t>(i + 1)]
-                                : Value::undefined("there is no next item"));
-    d.set("cycle", Value::callable("loop.cycle", [i](CallArgs& a) {
+    d.set("cycle", Value::callable("loop.cycle", [index](CallArgs& a) {
             if (a.positional.empty()) throw EvalFailure("no items for cycling given");
-            return a.positional[static_cast<size_t>(i) % a.positional.size()];
+            return a.positional[static_cast<size_t>(*index) % a.positional.size()];
           }));
     return loop;
+  }
+
+  static void update_loop(Dict& d, const std::vector<Value>& items, int64_t i) {
+    const int64_t n = static_cast<int64_t>(items.size());
+    d.entries[kIndex].second = Value::integer(i + 1);
+    d.entries[kIndex0].second = Value::integer(i);
+    d.entries[kRevindex].second = Value::integer(n - i);
+    d.entries[kRevindex0].second = Value::integer(n - i - 1);
+    d.entries[kFirst].second = Value::boolean(i == 0);
+    d.entries[kLast].second = Value::boolean(i == n - 1);
+    d.entries[kLength].second = Value::integer(n);
+    d.entries[kPrevitem].second =
+        i > 0 ? items[static_cast<size_t>(i - 1)] : Value::undefined("there is no previous item");
+    d.entries[kNextitem].second =
+        i + 1 < n ? items[static_cast<size_t>(i + 1)] : Value::undefined("there is no next item");
   }
 
   // A macro is a callable that renders its body in a fresh scope above the
   // template-level variables.
   Value make_macro(const Stmt& s, const std::string& name) {
-    return Value::callable(name, [this, &s, name](CallArgs& args) {
-      return call_macro(s, name, args, Value());
-    });
+    return Value::callable(
+        name, [this, &s, name](CallArgs& args) { return call_macro(s, name, args, Value()); });
   }
 
   Value call_macro(const Stmt& s, const std::string& name, CallArgs& args, const Value& caller) {
@@ -374,7 +399,8 @@ class Renderer {
       case ExprKind::Plus: {
         Value v = eval(*e.args[0]);
         if (v.is_undefined()) fail_undefined(v);
-        if (!v.is_number()) throw EvalFailure("bad operand type for unary +: '" + type_name(v) + "'");
+        if (!v.is_number())
+          throw EvalFailure("bad operand type for unary +: '" + type_name(v) + "'");
         return v.is_bool() ? Value::integer(v.as_int()) : v;
       }
       case ExprKind::Not:

@@ -16,12 +16,13 @@ using Variables = std::unordered_map<std::string, Value>;
 
 struct RenderLimits {
   size_t max_output_bytes = 64u * 1024 * 1024;
-  int max_call_depth = 64;              // macro recursion
-  int64_t max_loop_iterations = 10'000'000;  // over the whole render
+  int max_call_depth = 64;                  // macro recursion
+  int64_t max_loop_iterations = 1'000'000;  // over the whole render
 };
 
 // Renders `ast` with `globals` (functions and the caller's variables) as the
 // outermost scope. Throws TemplateError.
-std::string render_ast(const TemplateAst& ast, const Variables& globals, const RenderLimits& limits);
+std::string render_ast(const TemplateAst& ast, const Variables& globals,
+                       const RenderLimits& limits);
 
 }  // namespace mosaic::tmpl

@@ -46,7 +46,8 @@ Value range(CallArgs& a) {
 // namespace(...) and dict(...) both accept a mapping and keyword arguments.
 Dict mapping_from_args(CallArgs& a, const char* fn) {
   Dict d;
-  if (a.positional.size() > 1) throw EvalFailure(std::string(fn) + "() takes at most 1 positional argument");
+  if (a.positional.size() > 1)
+    throw EvalFailure(std::string(fn) + "() takes at most 1 positional argument");
   if (!a.positional.empty()) {
     const Value& init = a.positional[0];
     if (init.is_dict() || init.is_namespace()) {
@@ -64,8 +65,9 @@ Dict mapping_from_args(CallArgs& a, const char* fn) {
   return d;
 }
 
-const char* const kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                               "July",    "August",   "September", "October", "November", "December"};
+const char* const kMonths[] = {"January",   "February", "March",    "April",
+                               "May",       "June",     "July",     "August",
+                               "September", "October",  "November", "December"};
 const char* const kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                              "Thursday", "Friday", "Saturday"};
 
@@ -87,22 +89,56 @@ std::string format_time(const std::string& format, const std::tm& t) {
     }
     const char c = format[++i];
     switch (c) {
-      case 'd': two(t.tm_mday); break;
-      case 'e': std::snprintf(buf, sizeof buf, "%2d", t.tm_mday); out += buf; break;
-      case 'm': two(month + 1); break;
-      case 'Y': out += std::to_string(t.tm_year + 1900); break;
-      case 'y': two((t.tm_year + 1900) % 100); break;
-      case 'b': out += std::string(kMonths[month]).substr(0, 3); break;
-      case 'B': out += kMonths[month]; break;
-      case 'a': out += std::string(kDays[wday]).substr(0, 3); break;
-      case 'A': out += kDays[wday]; break;
-      case 'H': two(t.tm_hour); break;
-      case 'I': two(t.tm_hour % 12 == 0 ? 12 : t.tm_hour % 12); break;
-      case 'p': out += t.tm_hour < 12 ? "AM" : "PM"; break;
-      case 'M': two(t.tm_min); break;
-      case 'S': two(t.tm_sec); break;
-      case 'j': std::snprintf(buf, sizeof buf, "%03d", t.tm_yday + 1); out += buf; break;
-      case '%': out += '%'; break;
+      case 'd':
+        two(t.tm_mday);
+        break;
+      case 'e':
+        std::snprintf(buf, sizeof buf, "%2d", t.tm_mday);
+        out += buf;
+        break;
+      case 'm':
+        two(month + 1);
+        break;
+      case 'Y':
+        out += std::to_string(t.tm_year + 1900);
+        break;
+      case 'y':
+        two((t.tm_year + 1900) % 100);
+        break;
+      case 'b':
+        out += std::string(kMonths[month]).substr(0, 3);
+        break;
+      case 'B':
+        out += kMonths[month];
+        break;
+      case 'a':
+        out += std::string(kDays[wday]).substr(0, 3);
+        break;
+      case 'A':
+        out += kDays[wday];
+        break;
+      case 'H':
+        two(t.tm_hour);
+        break;
+      case 'I':
+        two(t.tm_hour % 12 == 0 ? 12 : t.tm_hour % 12);
+        break;
+      case 'p':
+        out += t.tm_hour < 12 ? "AM" : "PM";
+        break;
+      case 'M':
+        two(t.tm_min);
+        break;
+      case 'S':
+        two(t.tm_sec);
+        break;
+      case 'j':
+        std::snprintf(buf, sizeof buf, "%03d", t.tm_yday + 1);
+        out += buf;
+        break;
+      case '%':
+        out += '%';
+        break;
       default:
         out += '%';
         out += c;
@@ -118,9 +154,8 @@ void add_builtin_globals(Variables& globals, const std::tm& now) {
     ns.entries() = mapping_from_args(a, "namespace");
     return ns;
   });
-  globals["dict"] = Value::callable("dict", [](CallArgs& a) {
-    return Value::dict(mapping_from_args(a, "dict"));
-  });
+  globals["dict"] = Value::callable(
+      "dict", [](CallArgs& a) { return Value::dict(mapping_from_args(a, "dict")); });
   globals["raise_exception"] = Value::callable("raise_exception", [](CallArgs& a) -> Value {
     throw RaisedByTemplate(to_str(a.get(0, "message")));
   });

@@ -10,9 +10,7 @@ namespace {
 bool is_ws(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-bool is_name_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // jinja2 turns \r\n and \r into \n before lexing and drops one trailing
@@ -81,8 +79,9 @@ class Lexer {
         // tabs on its line takes that indentation away.
         const size_t line_pos = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
         if (line_pos > 0 || line_starting) {
-          const bool only_blank = std::all_of(text.begin() + static_cast<long>(line_pos),
-                                              text.end(), [](char c) { return c == ' ' || c == '\t'; });
+          const bool only_blank =
+              std::all_of(text.begin() + static_cast<long>(line_pos), text.end(),
+                          [](char c) { return c == ' ' || c == '\t'; });
           if (only_blank) text.resize(line_pos);
         }
       }
@@ -274,7 +273,7 @@ class Lexer {
     size_t q = p;
     auto digits = [&] {
       while (q < src_.size() && (is_digit(src_[q]) || (src_[q] == '_' && q + 1 < src_.size() &&
-                                                        is_digit(src_[q + 1])))) {
+                                                       is_digit(src_[q + 1])))) {
         ++q;
       }
     };
@@ -330,18 +329,41 @@ class Lexer {
       const char e = src_[q + 1];
       q += 2;
       switch (e) {
-        case 'n': value += '\n'; break;
-        case 't': value += '\t'; break;
-        case 'r': value += '\r'; break;
-        case 'b': value += '\b'; break;
-        case 'f': value += '\f'; break;
-        case 'v': value += '\v'; break;
-        case 'a': value += '\a'; break;
-        case '0': value += '\0'; break;
-        case '\\': value += '\\'; break;
-        case '\'': value += '\''; break;
-        case '"': value += '"'; break;
-        case '\n': break;  // line continuation
+        case 'n':
+          value += '\n';
+          break;
+        case 't':
+          value += '\t';
+          break;
+        case 'r':
+          value += '\r';
+          break;
+        case 'b':
+          value += '\b';
+          break;
+        case 'f':
+          value += '\f';
+          break;
+        case 'v':
+          value += '\v';
+          break;
+        case 'a':
+          value += '\a';
+          break;
+        case '0':
+          value += '\0';
+          break;
+        case '\\':
+          value += '\\';
+          break;
+        case '\'':
+          value += '\'';
+          break;
+        case '"':
+          value += '"';
+          break;
+        case '\n':
+          break;  // line continuation
         case 'x':
         case 'u':
         case 'U': {

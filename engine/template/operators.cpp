@@ -86,7 +86,7 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
     if (any_float) return Value::number(a.as_double() - b.as_double());
     int64_t r = 0;
     check_overflow(__builtin_sub_overflow(a.as_int(), b.as_int(), &r));
-      return Value::integer(r);
+    return Value::integer(r);
   }
   if (op == "*") {
     if (numbers) {
@@ -95,8 +95,10 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
       check_overflow(__builtin_mul_overflow(a.as_int(), b.as_int(), &r));
       return Value::integer(r);
     }
-    if ((a.is_string() || a.is_sequence()) && (b.is_int() || b.is_bool())) return repeat(a, b.as_int());
-    if ((b.is_string() || b.is_sequence()) && (a.is_int() || a.is_bool())) return repeat(b, a.as_int());
+    if ((a.is_string() || a.is_sequence()) && (b.is_int() || b.is_bool()))
+      return repeat(a, b.as_int());
+    if ((b.is_string() || b.is_sequence()) && (a.is_int() || a.is_bool()))
+      return repeat(b, a.as_int());
     unsupported(op, a, b);
   }
   if (op == "/") {

@@ -105,7 +105,8 @@ class Parser {
       if (t.kind == TokenKind::End) {
         if (end_names.size() == 0) return body;
         std::string expected;
-        for (auto n : end_names) expected += (expected.empty() ? "'" : " or '") + std::string(n) + "'";
+        for (auto n : end_names)
+          expected += (expected.empty() ? "'" : " or '") + std::string(n) + "'";
         fail(t, "unexpected end of template, expected " + expected);
       }
       if (t.kind == TokenKind::Text) {
@@ -121,7 +122,8 @@ class Parser {
         s->pos = t.pos;
         next();
         s->exprs.push_back(parse_tuple(TupleMode::WithCondExpr));
-        if (peek().kind != TokenKind::VarEnd) fail(peek(), "expected '}}', got " + describe(peek()));
+        if (peek().kind != TokenKind::VarEnd)
+          fail(peek(), "expected '}}', got " + describe(peek()));
         next();
         body.push_back(std::move(s));
       } else if (t.kind == TokenKind::BlockBegin) {
@@ -173,8 +175,8 @@ class Parser {
       expect_block_end();
       return s;
     }
-    static const char* const kUnsupported[] = {"include", "import", "from", "extends", "block",
-                                               "autoescape", "do", "trans", "pluralize"};
+    static const char* const kUnsupported[] = {"include",    "import", "from",  "extends",  "block",
+                                               "autoescape", "do",     "trans", "pluralize"};
     for (const char* u : kUnsupported) {
       if (name == u) fail(tag, "the '" + name + "' tag is not supported in chat templates");
     }
@@ -358,8 +360,8 @@ class Parser {
   // Comma-separated expressions without brackets form a tuple (`{% set a, b = 1, 2 %}`).
   ExprPtr parse_tuple(TupleMode mode) {
     const SourcePos pos = peek().pos;
-    const CondMode cond = mode == TupleMode::WithCondExpr ? CondMode::WithCondExpr
-                                                          : CondMode::NoCondExpr;
+    const CondMode cond =
+        mode == TupleMode::WithCondExpr ? CondMode::WithCondExpr : CondMode::NoCondExpr;
     ExprPtr first = parse_expression(cond);
     if (!is_op(peek(), ",")) return first;
     auto tuple = make(ExprKind::TupleLit, pos);
@@ -435,9 +437,8 @@ class Parser {
     while (true) {
       std::string op;
       const Token& t = peek();
-      if (t.kind == TokenKind::Operator &&
-          (t.text == "==" || t.text == "!=" || t.text == "<" || t.text == "<=" || t.text == ">" ||
-           t.text == ">=")) {
+      if (t.kind == TokenKind::Operator && (t.text == "==" || t.text == "!=" || t.text == "<" ||
+                                            t.text == "<=" || t.text == ">" || t.text == ">=")) {
         op = t.text;
         next();
       } else if (is_name(t, "in")) {
@@ -685,7 +686,10 @@ class Parser {
   ExprPtr parse_filter_call(ExprPtr input) {
     const Token& t = peek();
     std::string name = expect_identifier();
-    while (accept_op(".")) name += "." + expect_identifier();
+    while (accept_op(".")) {
+      name += '.';
+      name += expect_identifier();
+    }
     if (!is_known_filter(name)) fail(t, "no filter named '" + name + "'");
     auto e = make(ExprKind::Filter, t.pos);
     e->name = name;
@@ -713,7 +717,10 @@ class Parser {
     const bool negated = accept_name("not");
     const Token& t = peek();
     std::string name = expect_identifier();
-    while (accept_op(".")) name += "." + expect_identifier();
+    while (accept_op(".")) {
+      name += '.';
+      name += expect_identifier();
+    }
     if (!is_known_test(name)) fail(t, "no test named '" + name + "'");
     auto e = make(ExprKind::Test, t.pos);
     e->name = name;
@@ -726,8 +733,7 @@ class Parser {
                 a.kind == TokenKind::Integer || a.kind == TokenKind::Float || is_op(a, "[") ||
                 is_op(a, "{")) &&
                !is_name(a, "else") && !is_name(a, "or") && !is_name(a, "and") &&
-               !is_name(a, "if") && !is_name(a, "in") && !is_name(a, "not") &&
-               !is_name(a, "is")) {
+               !is_name(a, "if") && !is_name(a, "in") && !is_name(a, "not") && !is_name(a, "is")) {
       // `x is divisibleby 3`, `x is sameas false`: one bare argument.
       e->args.push_back(parse_postfix(parse_primary()));
     }

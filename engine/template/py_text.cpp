@@ -54,8 +54,9 @@ std::string strip(std::string_view s, const std::optional<std::string>& chars, S
   }
   auto strippable = [&](size_t idx) {
     std::string_view cp = s.substr(starts[idx], starts[idx + 1] - starts[idx]);
-    if (!chars) return cp.size() == 1 && (is_space(cp[0]) || cp[0] == '\x1c' || cp[0] == '\x1d' ||
-                                          cp[0] == '\x1e' || cp[0] == '\x1f');
+    if (!chars)
+      return cp.size() == 1 && (is_space(cp[0]) || cp[0] == '\x1c' || cp[0] == '\x1d' ||
+                                cp[0] == '\x1e' || cp[0] == '\x1f');
     for (auto c : strip_set) {
       if (c == cp) return true;
     }
@@ -242,21 +243,29 @@ std::string float_repr(double d) {
   std::string out;
   if (decpt > -4 && decpt <= 16) {
     if (decpt <= 0) {
-      out = "0." + std::string(-decpt, '0') + digits;
+      out = "0.";
+      out.append(static_cast<size_t>(-decpt), '0');
+      out += digits;
     } else if (decpt >= ndigits) {
       out = digits + std::string(decpt - ndigits, '0') + ".0";
     } else {
-      out = digits.substr(0, decpt) + "." + digits.substr(decpt);
+      out = digits.substr(0, decpt);
+      out += '.';
+      out.append(digits, static_cast<size_t>(decpt));
     }
   } else {
     out = digits.substr(0, 1);
-    if (ndigits > 1) out += "." + digits.substr(1);
+    if (ndigits > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
     const int e = decpt - 1;
     char ebuf[16];
     std::snprintf(ebuf, sizeof ebuf, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
     out += ebuf;
   }
-  return negative ? "-" + out : out;
+  if (negative) out.insert(out.begin(), '-');
+  return out;
 }
 
 std::string string_repr(std::string_view s) {

@@ -23,9 +23,9 @@ struct SourcePos {
 class TemplateError : public mosaic::Error {
  public:
   TemplateError(TemplateErrorKind kind, SourcePos pos, const std::string& reason)
-      : mosaic::Error(kind == TemplateErrorKind::Syntax ? ErrorCode::Format
-                                                        : ErrorCode::InvalidArgument,
-                      format_message(kind, pos, reason)),
+      : mosaic::Error(
+            kind == TemplateErrorKind::Syntax ? ErrorCode::Format : ErrorCode::InvalidArgument,
+            format_message(kind, pos, reason)),
         kind_(kind),
         pos_(pos),
         reason_(reason) {}

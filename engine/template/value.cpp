@@ -260,9 +260,11 @@ std::string to_str(const Value& v) {
     case ValueKind::String:
       return v.str();
     case ValueKind::List:
-      return "[" + join_repr(v.items()) + "]";
+      return std::string(1, '[').append(join_repr(v.items())).append("]");
     case ValueKind::Tuple:
-      return "(" + join_repr(v.items()) + (v.items().size() == 1 ? ",)" : ")");
+      return std::string(1, '(')
+          .append(join_repr(v.items()))
+          .append(v.items().size() == 1 ? ",)" : ")");
     case ValueKind::Dict:
       return dict_repr(v.entries());
     case ValueKind::Namespace:

@@ -28,7 +28,19 @@ class RaisedByTemplate : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class ValueKind { Undefined, None, Bool, Int, Float, String, List, Tuple, Dict, Namespace, Callable };
+enum class ValueKind {
+  Undefined,
+  None,
+  Bool,
+  Int,
+  Float,
+  String,
+  List,
+  Tuple,
+  Dict,
+  Namespace,
+  Callable
+};
 
 class Value;
 struct Dict;
@@ -117,13 +129,13 @@ struct CallArgs {
 
 // Python semantics used all over the evaluator and filters.
 bool truthy(const Value& v);
-std::string type_name(const Value& v);           // "str", "int", "dict", ...
-std::string to_str(const Value& v);               // Python str(); Undefined -> ""
-std::string repr(const Value& v);                 // Python repr()
-bool equals(const Value& a, const Value& b);      // Python ==
-bool less_than(const Value& a, const Value& b);   // Python <, fails on mixed types
-int64_t length(const Value& v);                   // Python len(); Undefined -> 0
-std::vector<Value> iterate(const Value& v);       // Python iter(): dict keys, string chars
+std::string type_name(const Value& v);                     // "str", "int", "dict", ...
+std::string to_str(const Value& v);                        // Python str(); Undefined -> ""
+std::string repr(const Value& v);                          // Python repr()
+bool equals(const Value& a, const Value& b);               // Python ==
+bool less_than(const Value& a, const Value& b);            // Python <, fails on mixed types
+int64_t length(const Value& v);                            // Python len(); Undefined -> 0
+std::vector<Value> iterate(const Value& v);                // Python iter(): dict keys, string chars
 bool contains(const Value& container, const Value& item);  // Python `in`
 [[noreturn]] void fail_undefined(const Value& v);
 

@@ -1,0 +1,84 @@
+// Truncated and corrupted real templates must end in a render or a
+// TemplateError: no crash, no other exception type, no hang.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "tests/template/render_helpers.h"
+
+namespace mosaic::tmpl {
+namespace {
+
+const char* const kFixtures[] = {
+    "qwen3.jinja",    "deepseek_v3_1.jinja", "deepseek_r1_distill.jinja",
+    "llama3_2.jinja", "llama3_3.jinja",      "gemma2.jinja",
+    "gemma3.jinja",   "mistral_nemo.jinja",  "kimi_k2.jinja"};
+
+const Json kChat = Json::parse(R"([
+  {"role": "system", "content": "S"},
+  {"role": "user", "content": "U"},
+  {"role": "assistant", "content": "<think>r</think>A", "tool_calls": [
+    {"id": "abcdefghi", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+  {"role": "tool", "tool_call_id": "abcdefghi", "content": "T"},
+  {"role": "user", "content": "U2"}
+])");
+
+enum class Outcome { Rendered, TemplateFailed };
+
+Outcome try_render(const std::string& source) {
+  try {
+    ChatRenderOptions options;
+    options.date_today = "26 Jul 2024";
+    options.tools = Json::parse(R"([{"type": "function", "function": {"name": "f"}}])");
+    ChatTemplate::parse(source).render(kChat, options);
+    return Outcome::Rendered;
+  } catch (const TemplateError&) {
+    return Outcome::TemplateFailed;
+  }
+}
+
+TEST(Robustness, EveryTruncationOfEveryFixtureRendersOrFailsCleanly) {
+  for (const char* name : kFixtures) {
+    const std::string source = testing::load_fixture(name);
+    size_t failures = 0;
+    for (size_t cut = 0; cut <= source.size(); ++cut) {
+      // Any exception other than TemplateError escapes and fails the test.
+      if (try_render(source.substr(0, cut)) == Outcome::TemplateFailed) ++failures;
+    }
+    // Most cuts land inside a tag or block, so errors must actually occur.
+    EXPECT_GT(failures, source.size() / 4) << name;
+  }
+}
+
+TEST(Robustness, RandomByteCorruptionRendersOrFailsCleanly) {
+  std::mt19937 rng(12345);
+  const std::string alphabet = "{}%#-+()[]'\".,|:=~ \nabcxyz0123456789";
+  for (const char* name : kFixtures) {
+    const std::string source = testing::load_fixture(name);
+    for (int round = 0; round < 150; ++round) {
+      std::string mutated = source;
+      const int edits = 1 + static_cast<int>(rng() % 4);
+      for (int e = 0; e < edits; ++e) {
+        const size_t at = rng() % mutated.size();
+        mutated[at] = alphabet[rng() % alphabet.size()];
+      }
+      try_render(mutated);
+    }
+  }
+  SUCCEED();
+}
+
+TEST(Robustness, HostileTemplatesAreBounded) {
+  EXPECT_EQ(try_render("{% for i in range(100000000) %}{% endfor %}"), Outcome::TemplateFailed);
+  EXPECT_EQ(try_render("{{ 'x' * 1000000000 }}"), Outcome::TemplateFailed);
+  EXPECT_EQ(try_render("{{ " + std::string(5000, '(') + "1" + std::string(5000, ')') + " }}"),
+            Outcome::TemplateFailed);
+  EXPECT_EQ(
+      try_render("{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(100) %}"
+                 "{% endfor %}{% endfor %}{% endfor %}"),
+      Outcome::TemplateFailed);
+  EXPECT_EQ(try_render("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}"), Outcome::TemplateFailed);
+}
+
+}  // namespace
+}  // namespace mosaic::tmpl

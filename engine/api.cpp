@@ -199,6 +199,22 @@ mosaic_status mosaic_model_meta_string(const mosaic_model* model, const char* ke
   });
 }
 
+mosaic_status mosaic_model_meta_text(const mosaic_model* model, const char* key, char* buf,
+                                     size_t buf_size, size_t* out_len) {
+  if (model == nullptr || key == nullptr || buf == nullptr) {
+    return invalid("model, key and buf are required");
+  }
+  return guarded([&] {
+    const auto text = model->impl->file().metadata().get_string(key);
+    if (!text) {
+      mosaic::fail(mosaic::ErrorCode::InvalidArgument,
+                   fmt::format("metadata key '{}' is not a string in the model", key));
+    }
+    if (out_len != nullptr) *out_len = text->size();
+    copy_string(buf, buf_size, *text);
+  });
+}
+
 int32_t mosaic_vocab_size(const mosaic_model* model) {
   return model ? model->impl->tokenizer().n_vocab() : 0;
 }

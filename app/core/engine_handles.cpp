@@ -80,21 +80,31 @@ std::string token_piece(const mosaic_model* model, mosaic_token token) {
   return piece;
 }
 
-bool meta_string(const mosaic_model* model, const char* key, std::string& out) {
+namespace {
+
+using MetaReader = mosaic_status (*)(const mosaic_model*, const char*, char*, size_t, size_t*);
+
+bool read_meta(MetaReader read, const mosaic_model* model, const char* key, std::string& out) {
   std::string buffer(4096, '\0');
   size_t length = 0;
-  if (mosaic_model_meta_string(model, key, buffer.data(), buffer.size(), &length) != MOSAIC_OK) {
-    return false;
-  }
+  if (read(model, key, buffer.data(), buffer.size(), &length) != MOSAIC_OK) return false;
   if (length >= buffer.size()) {  // a long chat template: ask again with room for all of it
     buffer.assign(length + 1, '\0');
-    if (mosaic_model_meta_string(model, key, buffer.data(), buffer.size(), &length) != MOSAIC_OK) {
-      return false;
-    }
+    if (read(model, key, buffer.data(), buffer.size(), &length) != MOSAIC_OK) return false;
   }
   buffer.resize(length);
   out = std::move(buffer);
   return true;
+}
+
+}  // namespace
+
+bool meta_string(const mosaic_model* model, const char* key, std::string& out) {
+  return read_meta(&mosaic_model_meta_string, model, key, out);
+}
+
+bool meta_text(const mosaic_model* model, const char* key, std::string& out) {
+  return read_meta(&mosaic_model_meta_text, model, key, out);
 }
 
 }  // namespace mosaic::app

@@ -53,7 +53,11 @@ std::vector<mosaic_token> tokenize(const mosaic_model* model, std::string_view t
 // The bytes of a token (possibly an incomplete UTF-8 sequence).
 std::string token_piece(const mosaic_model* model, mosaic_token token);
 
-// Sets `out` to the metadata value as text; false when the key is absent.
+// Sets `out` to the metadata value rendered for display (strings quoted);
+// false when the key is absent.
 bool meta_string(const mosaic_model* model, const char* key, std::string& out);
+
+// Sets `out` to the exact value of a string key; false when absent or not a string.
+bool meta_text(const mosaic_model* model, const char* key, std::string& out);
 
 }  // namespace mosaic::app

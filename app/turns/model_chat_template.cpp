@@ -22,7 +22,7 @@ ModelChatTemplate::ModelChatTemplate(const mosaic_model* model, TemplatePreferen
   if (preference == TemplatePreference::ChatML) {
     source_ = TemplateSource::ChatMLFallback;
     problem_ = "ChatML chosen instead of the model's template";
-  } else if (!app::meta_string(model, "tokenizer.chat_template", source) || source.empty()) {
+  } else if (!app::meta_text(model, "tokenizer.chat_template", source) || source.empty()) {
     source_ = TemplateSource::ChatMLFallback;
     problem_ = "the model file has no chat template (tokenizer.chat_template); using ChatML";
   } else {

@@ -114,6 +114,12 @@ mosaic_status mosaic_model_meta_key(const mosaic_model* model, int32_t i, char* 
 mosaic_status mosaic_model_meta_string(const mosaic_model* model, const char* key, char* buf,
                                        size_t buf_size, size_t* out_len);
 
+/* The exact value of a string-typed key (e.g. tokenizer.chat_template), not
+ * quoted or escaped, with the same buffer contract as mosaic_model_meta_string.
+ * MOSAIC_ERR_INVALID_ARGUMENT when the key is absent or not a string. */
+mosaic_status mosaic_model_meta_text(const mosaic_model* model, const char* key, char* buf,
+                                     size_t buf_size, size_t* out_len);
+
 /* ---- Tokens --------------------------------------------------------------- */
 
 int32_t mosaic_vocab_size(const mosaic_model* model);

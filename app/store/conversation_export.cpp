@@ -23,21 +23,62 @@ json optional_to_json(const std::optional<int64_t>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
-std::optional<int64_t> optional_from_json(const json& value) {
-  if (value.is_null()) return std::nullopt;
-  return value.get<int64_t>();
-}
-
 [[noreturn]] void bad_export(const std::string& why) {
   throw StoreError(StoreErrorKind::InvalidArgument, "the export is malformed: " + why);
 }
+
+// Reads the fields of one object of an export, naming the object and field
+// in every complaint ("conversation 2, message 5: \"created_ms\" must be an integer").
+class Fields {
+ public:
+  Fields(const json& object, std::string where) : object_(object), where_(std::move(where)) {
+    if (!object_.is_object()) bad_export(where_ + " is not a JSON object");
+  }
+  const json& get(const char* key) const {
+    auto found = object_.find(key);
+    if (found == object_.end()) bad_export(where_ + ": \"" + key + "\" is missing");
+    return *found;
+  }
+  std::string text(const char* key) const {
+    const json& value = get(key);
+    if (!value.is_string()) wrong_type(key, "a string");
+    return value.get<std::string>();
+  }
+  int64_t integer(const char* key) const {
+    const json& value = get(key);
+    if (!value.is_number_integer()) wrong_type(key, "an integer");
+    return value.get<int64_t>();
+  }
+  std::optional<int64_t> optional_integer(const char* key) const {
+    if (get(key).is_null()) return std::nullopt;
+    return integer(key);
+  }
+  bool flag(const char* key) const {
+    const json& value = get(key);
+    if (!value.is_boolean()) wrong_type(key, "true or false");
+    return value.get<bool>();
+  }
+  const json& array(const char* key) const {
+    const json& value = get(key);
+    if (!value.is_array()) wrong_type(key, "an array");
+    return value;
+  }
+  const std::string& where() const { return where_; }
+
+ private:
+  [[noreturn]] void wrong_type(const char* key, const char* expected) const {
+    bad_export(where_ + ": \"" + key + "\" must be " + expected);
+  }
+  const json& object_;
+  std::string where_;
+};
 
 }  // namespace
 
 namespace {
 
-// Builds the JSON of the given conversations; needs the store for messages
-// and attachments, so it takes the member functions it uses via the store.
+// One conversation with all its messages (id order, so parents come first);
+// collects the attachments it uses so the document embeds each one once.
 json conversation_to_json(ConversationStore& store, const Conversation& conversation,
                           std::map<std::string, Attachment>& attachments_used) {
   json messages = json::array();
@@ -144,7 +185,8 @@ std::vector<int64_t> ConversationStore::import_json(std::string_view json_text) 
         bad_export(std::string("it is not a Mosaic conversation export (\"format\" is not \"") +
                    kFormatName + "\")");
       }
-      int version = document.at("format_version").get<int>();
+      Fields df(document, "the export");
+      int64_t version = df.integer("format_version");
       if (version > kFormatVersion) {
         bad_export("it was written by a newer Mosaic (format_version " + std::to_string(version) +
                    ")");
@@ -152,9 +194,11 @@ std::vector<int64_t> ConversationStore::import_json(std::string_view json_text) 
       Transaction transaction(db_);
 
       std::map<std::string, int64_t> attachment_ids;  // sha256 -> id here
-      for (const json& a : document.value("attachments", json::array())) {
-        std::string sha256 = a.at("sha256").get<std::string>();
-        std::string bytes = base64_decode(a.at("data_base64").get<std::string>());
+      int attachment_index = 0;
+      for (const json& a : df.array("attachments")) {
+        Fields af(a, "attachment " + std::to_string(++attachment_index));
+        std::string sha256 = af.text("sha256");
+        std::string bytes = base64_decode(af.text("data_base64"));
         if (sha256_hex(bytes) != sha256) {
           bad_export("attachment " + sha256 + " does not match its SHA-256");
         }
@@ -168,32 +212,33 @@ std::vector<int64_t> ConversationStore::import_json(std::string_view json_text) 
                "INSERT INTO attachments (sha256, mime_type, original_name, size_bytes, "
                "extracted_text, metadata_json, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
                "ON CONFLICT (sha256) DO NOTHING")
-            .bind_all(sha256, a.at("mime_type").get<std::string>(),
-                      a.at("original_name").get<std::string>(), static_cast<int64_t>(bytes.size()),
-                      a.at("extracted_text").get<std::string>(),
-                      a.at("metadata_json").get<std::string>(), a.at("created_ms").get<int64_t>())
+            .bind_all(sha256, af.text("mime_type"), af.text("original_name"),
+                      static_cast<int64_t>(bytes.size()), af.text("extracted_text"),
+                      af.text("metadata_json"), af.integer("created_ms"))
             .run();
         attachment_ids[sha256] = find_attachment_by_sha(sha256).id;
       }
 
       std::vector<int64_t> new_conversation_ids;
-      for (const json& c : document.at("conversations")) {
+      int conversation_index = 0;
+      for (const json& c : df.array("conversations")) {
+        Fields cf(c, "conversation " + std::to_string(++conversation_index));
         db_.cached(
                "INSERT INTO conversations (title, created_ms, updated_ms, pinned, model, "
                "system_prompt, settings_json, deleted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind_all(c.at("title").get<std::string>(), c.at("created_ms").get<int64_t>(),
-                      c.at("updated_ms").get<int64_t>(), c.at("pinned").get<bool>() ? 1 : 0,
-                      c.at("model").get<std::string>(), c.at("system_prompt").get<std::string>(),
-                      c.at("settings_json").get<std::string>(),
-                      optional_from_json(c.at("deleted_ms")))
+            .bind_all(cf.text("title"), cf.integer("created_ms"), cf.integer("updated_ms"),
+                      cf.flag("pinned") ? 1 : 0, cf.text("model"), cf.text("system_prompt"),
+                      cf.text("settings_json"), cf.optional_integer("deleted_ms"))
             .run();
         int64_t conversation_id = db_.last_insert_id();
         new_conversation_ids.push_back(conversation_id);
 
         std::map<int64_t, int64_t> new_message_ids;  // id in the export -> id here
-        for (const json& m : c.at("messages")) {
-          int64_t old_id = m.at("id").get<int64_t>();
-          std::optional<int64_t> parent = optional_from_json(m.at("parent_id"));
+        int message_index = 0;
+        for (const json& m : cf.array("messages")) {
+          Fields mf(m, cf.where() + ", message " + std::to_string(++message_index));
+          int64_t old_id = mf.integer("id");
+          std::optional<int64_t> parent = mf.optional_integer("parent_id");
           std::optional<int64_t> new_parent;
           if (parent) {
             auto found = new_message_ids.find(*parent);
@@ -203,7 +248,7 @@ std::vector<int64_t> ConversationStore::import_json(std::string_view json_text) 
             }
             new_parent = found->second;
           }
-          MessageStatus status = status_from_string(m.at("status").get<std::string>());
+          MessageStatus status = status_from_string(mf.text("status"));
           // A reply exported mid-stream was cut off there; it will never resume.
           if (status == MessageStatus::Streaming) status = MessageStatus::Incomplete;
           db_.cached(
@@ -211,22 +256,20 @@ std::vector<int64_t> ConversationStore::import_json(std::string_view json_text) 
                  "status, error_text, prompt_tokens, completion_tokens, time_to_first_token_ms, "
                  "generation_ms, model, created_ms, updated_ms) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-              .bind_all(conversation_id, new_parent,
-                        to_string(role_from_string(m.at("role").get<std::string>())),
-                        m.at("content").get<std::string>(), m.at("reasoning").get<std::string>(),
-                        to_string(status), m.at("error_text").get<std::string>(),
-                        m.at("prompt_tokens").get<int64_t>(),
-                        m.at("completion_tokens").get<int64_t>(),
-                        m.at("time_to_first_token_ms").get<int64_t>(),
-                        m.at("generation_ms").get<int64_t>(), m.at("model").get<std::string>(),
-                        m.at("created_ms").get<int64_t>(), m.at("updated_ms").get<int64_t>())
+              .bind_all(conversation_id, new_parent, to_string(role_from_string(mf.text("role"))),
+                        mf.text("content"), mf.text("reasoning"), to_string(status),
+                        mf.text("error_text"), mf.integer("prompt_tokens"),
+                        mf.integer("completion_tokens"), mf.integer("time_to_first_token_ms"),
+                        mf.integer("generation_ms"), mf.text("model"), mf.integer("created_ms"),
+                        mf.integer("updated_ms"))
               .run();
           int64_t new_id = db_.last_insert_id();
           if (!new_message_ids.emplace(old_id, new_id).second) {
             bad_export("message id " + std::to_string(old_id) + " appears twice");
           }
           int64_t position = 0;
-          for (const json& hash : m.at("attachments")) {
+          for (const json& hash : mf.array("attachments")) {
+            if (!hash.is_string()) bad_export(mf.where() + ": attachment hashes must be strings");
             auto found = attachment_ids.find(hash.get<std::string>());
             if (found == attachment_ids.end()) {
               bad_export("message " + std::to_string(old_id) + " uses attachment " +
@@ -239,12 +282,12 @@ std::vector<int64_t> ConversationStore::import_json(std::string_view json_text) 
                 .run();
           }
         }
-        std::optional<int64_t> leaf = optional_from_json(c.at("active_leaf_message_id"));
+        std::optional<int64_t> leaf = cf.optional_integer("active_leaf_message_id");
         if (leaf) {
           auto found = new_message_ids.find(*leaf);
           if (found == new_message_ids.end()) {
             bad_export("the active message " + std::to_string(*leaf) + " of conversation '" +
-                       c.at("title").get<std::string>() + "' is not among its messages");
+                       cf.text("title") + "' is not among its messages");
           }
           db_.cached("UPDATE conversations SET active_leaf_message_id = ? WHERE id = ?")
               .bind_all(found->second, conversation_id)

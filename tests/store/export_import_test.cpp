@@ -161,7 +161,7 @@ TEST_F(ExportImportTest, BadExportsAreRejectedWholeWithAReason) {
       {bad_hash.dump(), "does not match"},
       {bad_role.dump(), "wizard"},
       {missing_field.dump(), "title"},
-      {wrong_type.dump(), "malformed"},
+      {wrong_type.dump(), "conversation 1: \"created_ms\" must be an integer"},
   };
   for (const auto& [text, reason] : cases) {
     try {

@@ -83,8 +83,9 @@ class ChatLoop {
       : o_(o),
         db_(db),
         access_(db),
-        engine_(model, o.sampling.session,
-                o.chatml ? turns::TemplatePreference::ChatML : turns::TemplatePreference::FromModel),
+        engine_(
+            model, o.sampling.session,
+            o.chatml ? turns::TemplatePreference::ChatML : turns::TemplatePreference::FromModel),
         runner_(access_, engine_, o.model_path) {
     settings_.sampler = o.sampling.sampler;
     settings_.max_reply_tokens = o.max_reply_tokens;
@@ -99,8 +100,8 @@ class ChatLoop {
       conversation_id_ = o_.conversation_id;
       const store::Conversation c = db_.get_conversation(conversation_id_);
       const auto branch = db_.active_branch(conversation_id_);
-      fmt::print(stderr, "conversation {} \"{}\": {} message(s) on the active branch\n",
-                 c.id, c.title, branch.size());
+      fmt::print(stderr, "conversation {} \"{}\": {} message(s) on the active branch\n", c.id,
+                 c.title, branch.size());
       return;
     }
     new_conversation();
@@ -176,12 +177,11 @@ class ChatLoop {
     }
     const auto& r = outcome.result;
     const double tps = r.generation_ms > 0 ? r.completion_tokens * 1000.0 / r.generation_ms : 0;
-    fmt::print(stderr, "[{} tokens, {:.1f} tok/s, first token {:.0f} ms, prompt {} ({} cached){}]\n",
-               r.completion_tokens, tps, r.time_to_first_token_ms, r.prompt_tokens,
-               r.reused_prompt_tokens,
-               outcome.status == store::MessageStatus::Incomplete
-                   ? "; incomplete: /continue resumes it"
-                   : "");
+    fmt::print(
+        stderr, "[{} tokens, {:.1f} tok/s, first token {:.0f} ms, prompt {} ({} cached){}]\n",
+        r.completion_tokens, tps, r.time_to_first_token_ms, r.prompt_tokens, r.reused_prompt_tokens,
+        outcome.status == store::MessageStatus::Incomplete ? "; incomplete: /continue resumes it"
+                                                           : "");
   }
 
   ChatOptions& o_;
@@ -199,9 +199,11 @@ int run_chat(ChatOptions& o) {
   if (o.max_reply_tokens <= 0) throw UsageError("-n must be > 0");
   store::ConversationStore db = open_conversation_store(o.db_path);
   if (o.model_path.empty()) {
-    if (o.conversation_id == 0) throw UsageError("give a MODEL (or --conversation ID to reuse its model)");
+    if (o.conversation_id == 0)
+      throw UsageError("give a MODEL (or --conversation ID to reuse its model)");
     o.model_path = db.get_conversation(o.conversation_id).model;
-    if (o.model_path.empty()) throw UsageError("the conversation has no model recorded; give MODEL");
+    if (o.model_path.empty())
+      throw UsageError("the conversation has no model recorded; give MODEL");
   }
   install_interrupt_handler();
   const ModelPtr model = load_model(o.model_path);

@@ -141,8 +141,9 @@ Subcommand add_history_command(CLI::App& parent) {
   add_database_option(*app, o->db_path);
   app->require_subcommand(1);
 
-  app->add_subcommand("list", "Conversations, pinned first, newest first")
-      ->callback([o, action] { *action = [o] { return run_list(*o); }; });
+  app->add_subcommand("list", "Conversations, pinned first, newest first")->callback([o, action] {
+    *action = [o] { return run_list(*o); };
+  });
   auto* search = app->add_subcommand("search", "Full-text search over every message");
   search->add_option("QUERY", o->query, "Words to find")->required();
   search->add_option("--limit", o->limit, "Hits at most")->capture_default_str();

@@ -48,7 +48,6 @@ void add_sampling_options(CLI::App& app, SamplingOptions& o) {
   app.add_option("--kv-type", o.kv_type, "KV cache element type")
       ->check(CLI::IsMember({"f16", "f32"}))
       ->capture_default_str();
-
 }
 
 void validate_sampling_options(SamplingOptions& o) {

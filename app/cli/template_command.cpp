@@ -39,16 +39,16 @@ int run_template(const TemplateOptions& o) {
   }
   const ModelPtr model = load_model(o.model_path, LoadProgress::Hidden);
   const turns::ModelChatTemplate chat_template(
-      model.get(), o.chatml ? turns::TemplatePreference::ChatML
-                            : turns::TemplatePreference::FromModel);
+      model.get(),
+      o.chatml ? turns::TemplatePreference::ChatML : turns::TemplatePreference::FromModel);
   if (!chat_template.problem().empty()) fmt::print(stderr, "note: {}\n", chat_template.problem());
   const tmpl::ThinkingMode thinking = o.thinking == "on"    ? tmpl::ThinkingMode::Enabled
                                       : o.thinking == "off" ? tmpl::ThinkingMode::Disabled
                                                             : tmpl::ThinkingMode::ModelDefault;
-  fmt::print("{}", chat_template.render_json(messages, thinking,
-                                             o.no_generation_prompt
-                                                 ? turns::GenerationPrompt::Omit
-                                                 : turns::GenerationPrompt::Add));
+  fmt::print("{}",
+             chat_template.render_json(messages, thinking,
+                                       o.no_generation_prompt ? turns::GenerationPrompt::Omit
+                                                              : turns::GenerationPrompt::Add));
   return kExitOk;
 }
 

@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-
 namespace mosaic::app {
 
 void check(mosaic_status status, std::string_view what) {

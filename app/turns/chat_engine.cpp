@@ -1,11 +1,11 @@
 #include "app/turns/chat_engine.h"
 
-#include "app/turns/prompt_reuse.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
+
+#include "app/turns/prompt_reuse.h"
 
 namespace mosaic::turns {
 namespace {
@@ -61,10 +61,14 @@ int on_token(mosaic_token token, const char* text, size_t len, void* user) {
 
 TurnFinish finish_for(mosaic_stop_reason reason) {
   switch (reason) {
-    case MOSAIC_STOP_END_OF_GENERATION: return TurnFinish::Complete;
-    case MOSAIC_STOP_MAX_TOKENS: return TurnFinish::MaxTokens;
-    case MOSAIC_STOP_CALLBACK: return TurnFinish::Stopped;
-    case MOSAIC_STOP_CONTEXT_FULL: return TurnFinish::ContextFull;
+    case MOSAIC_STOP_END_OF_GENERATION:
+      return TurnFinish::Complete;
+    case MOSAIC_STOP_MAX_TOKENS:
+      return TurnFinish::MaxTokens;
+    case MOSAIC_STOP_CALLBACK:
+      return TurnFinish::Stopped;
+    case MOSAIC_STOP_CONTEXT_FULL:
+      return TurnFinish::ContextFull;
   }
   return TurnFinish::Complete;
 }
@@ -112,8 +116,7 @@ TurnResult ChatEngine::respond(const std::vector<PromptMessage>& branch,
   const int64_t n_ctx = mosaic_session_n_ctx(session);
 
   const auto count_tokens = [&](const std::vector<PromptMessage>& messages) {
-    const std::string text =
-        template_.render(messages, settings.thinking, GenerationPrompt::Add);
+    const std::string text = template_.render(messages, settings.thinking, GenerationPrompt::Add);
     return static_cast<int64_t>(app::tokenize(model_, text, MOSAIC_TOKENIZE_PARSE_SPECIAL).size());
   };
   ContextBudget budget{n_ctx, std::min<int64_t>(settings.reply_reserve_tokens, n_ctx / 2)};
@@ -141,8 +144,8 @@ TurnResult ChatEngine::respond(const std::vector<PromptMessage>& branch,
       app::tokenize(model_, prompt_text, MOSAIC_TOKENIZE_PARSE_SPECIAL);
   if (prompt.empty()) throw TurnError("the rendered prompt is empty");
   if (static_cast<int64_t>(prompt.size()) >= n_ctx) {
-    throw TurnError(fmt::format("the prompt needs {} tokens; the context holds {}", prompt.size(),
-                                n_ctx));
+    throw TurnError(
+        fmt::format("the prompt needs {} tokens; the context holds {}", prompt.size(), n_ctx));
   }
   result.prompt_tokens = static_cast<int64_t>(prompt.size());
 
@@ -151,8 +154,9 @@ TurnResult ChatEngine::respond(const std::vector<PromptMessage>& branch,
   if (result.finish == TurnFinish::Stopped) return result;
 
   app::check(mosaic_session_set_sampler(session, &settings.sampler), "cannot set up sampling");
-  GenerateState state{model_,  ReasoningSplitter(splitter_markers, stream_start),
-                      &callbacks, &result, &cached_tokens_, start};
+  GenerateState state{model_,          ReasoningSplitter(splitter_markers, stream_start),
+                      &callbacks,      &result,
+                      &cached_tokens_, start};
   mosaic_stop_reason reason = MOSAIC_STOP_END_OF_GENERATION;
   const mosaic_status status =
       mosaic_session_generate(session, settings.max_reply_tokens, &on_token, &state, &reason);

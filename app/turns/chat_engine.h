@@ -15,8 +15,8 @@
 
 #include "app/core/engine_handles.h"
 #include "app/turns/context_policy.h"
-#include "app/turns/reasoning_splitter.h"
 #include "app/turns/model_chat_template.h"
+#include "app/turns/reasoning_splitter.h"
 
 namespace mosaic::turns {
 
@@ -26,7 +26,6 @@ struct GenerationSettings {
   tmpl::ThinkingMode thinking = tmpl::ThinkingMode::ModelDefault;
   int64_t reply_reserve_tokens = 512;  // kept free for the reply by the context rule
 };
-
 
 struct TurnCallbacks {
   // Prompt processing progress in [0, 1]; return false to cancel.
@@ -48,9 +47,9 @@ struct TurnResult {
   TurnFinish finish = TurnFinish::Complete;
   std::string reasoning;
   std::string answer;
-  std::string notice;               // the context rule's message, if it dropped turns
-  int64_t prompt_tokens = 0;        // tokens of the rendered prompt
-  int64_t reused_prompt_tokens = 0; // of those, already in the KV cache
+  std::string notice;                // the context rule's message, if it dropped turns
+  int64_t prompt_tokens = 0;         // tokens of the rendered prompt
+  int64_t reused_prompt_tokens = 0;  // of those, already in the KV cache
   int64_t completion_tokens = 0;
   double time_to_first_token_ms = 0;
   double generation_ms = 0;

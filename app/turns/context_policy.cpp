@@ -6,10 +6,14 @@ namespace mosaic::turns {
 
 const char* role_name(Role role) {
   switch (role) {
-    case Role::System: return "system";
-    case Role::User: return "user";
-    case Role::Assistant: return "assistant";
-    case Role::Tool: return "tool";
+    case Role::System:
+      return "system";
+    case Role::User:
+      return "user";
+    case Role::Assistant:
+      return "assistant";
+    case Role::Tool:
+      return "tool";
   }
   return "user";
 }

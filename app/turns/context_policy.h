@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -25,8 +25,8 @@ struct PromptMessage {
 };
 
 struct ContextBudget {
-  int64_t n_ctx = 0;              // the session's context length in tokens
-  int64_t reply_reserve = 0;      // tokens kept free for the reply
+  int64_t n_ctx = 0;          // the session's context length in tokens
+  int64_t reply_reserve = 0;  // tokens kept free for the reply
 };
 
 struct ContextPlan {

@@ -30,8 +30,8 @@ ModelChatTemplate::ModelChatTemplate(const mosaic_model* model, TemplatePreferen
       template_ = tmpl::ChatTemplate::parse(source);
     } catch (const tmpl::TemplateError& e) {
       source_ = TemplateSource::ChatMLFallback;
-      problem_ = fmt::format("the model's chat template cannot be used ({}); using ChatML",
-                             e.what());
+      problem_ =
+          fmt::format("the model's chat template cannot be used ({}); using ChatML", e.what());
     }
   }
   markers_ = reasoning_markers_for_template(template_.source());
@@ -47,8 +47,7 @@ std::string ModelChatTemplate::render(const std::vector<PromptMessage>& messages
   return render_json(to_template_messages(messages), thinking, generation_prompt);
 }
 
-std::string ModelChatTemplate::render_json(const tmpl::Json& messages,
-                                           tmpl::ThinkingMode thinking,
+std::string ModelChatTemplate::render_json(const tmpl::Json& messages, tmpl::ThinkingMode thinking,
                                            GenerationPrompt generation_prompt) const {
   tmpl::ChatRenderOptions options;
   options.add_generation_prompt = generation_prompt == GenerationPrompt::Add;
@@ -58,10 +57,9 @@ std::string ModelChatTemplate::render_json(const tmpl::Json& messages,
   try {
     return template_.render(messages, options);
   } catch (const tmpl::TemplateError& e) {
-    throw TurnError(fmt::format("the chat template failed: {}{}", e.what(),
-                                source_ == TemplateSource::Model
-                                    ? " (the ChatML template can be chosen instead)"
-                                    : ""));
+    throw TurnError(fmt::format(
+        "the chat template failed: {}{}", e.what(),
+        source_ == TemplateSource::Model ? " (the ChatML template can be chosen instead)" : ""));
   }
 }
 

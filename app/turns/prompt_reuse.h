@@ -10,8 +10,8 @@
 namespace mosaic::turns {
 
 struct ReusePlan {
-  int64_t keep = 0;            // tokens of the session kept (truncate to this)
-  int64_t feed_from = 0;       // index in the new prompt where feeding starts
+  int64_t keep = 0;       // tokens of the session kept (truncate to this)
+  int64_t feed_from = 0;  // index in the new prompt where feeding starts
 };
 
 // At least one token is always fed, so the session has fresh logits for the

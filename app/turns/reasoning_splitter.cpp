@@ -101,9 +101,9 @@ SplitText ReasoningSplitter::finish() {
 ReasoningMarkers reasoning_markers_for_template(std::string_view source) {
   // Known families, most specific first.
   static const std::array<std::pair<const char*, const char*>, 3> kFamilies = {{
-      {"<seed:think>", "</seed:think>"},            // Seed-OSS
+      {"<seed:think>", "</seed:think>"},                                    // Seed-OSS
       {"\xE2\x97\x81think\xE2\x96\xB7", "\xE2\x97\x81/think\xE2\x96\xB7"},  // Kimi
-      {"<think>", "</think>"},                      // Qwen3, DeepSeek-R1/V3.1, GLM
+      {"<think>", "</think>"},  // Qwen3, DeepSeek-R1/V3.1, GLM
   }};
   for (const auto& [open, close] : kFamilies) {
     if (source.find(open) != std::string_view::npos ||

@@ -51,7 +51,7 @@ class ReasoningSplitter {
   State state_;
   bool saw_reasoning_ = false;
   bool skip_leading_whitespace_ = true;  // at the start of each section
-  std::string pending_;  // text not yet sorted (a possible partial marker)
+  std::string pending_;                  // text not yet sorted (a possible partial marker)
 };
 
 // The markers a chat template uses, found in its source; empty markers when

@@ -9,10 +9,14 @@ namespace {
 
 Role to_turn_role(store::Role role) {
   switch (role) {
-    case store::Role::System: return Role::System;
-    case store::Role::User: return Role::User;
-    case store::Role::Assistant: return Role::Assistant;
-    case store::Role::Tool: return Role::Tool;
+    case store::Role::System:
+      return Role::System;
+    case store::Role::User:
+      return Role::User;
+    case store::Role::Assistant:
+      return Role::Assistant;
+    case store::Role::Tool:
+      return Role::Tool;
   }
   return Role::User;
 }
@@ -119,8 +123,7 @@ TurnOutcome TurnRunner::regenerate(int64_t reply_message_id, const GenerationSet
   return reply_to(user_id, reply_message_id, settings, events);
 }
 
-TurnOutcome TurnRunner::continue_reply(int64_t reply_message_id,
-                                       const GenerationSettings& settings,
+TurnOutcome TurnRunner::continue_reply(int64_t reply_message_id, const GenerationSettings& settings,
                                        const TurnEvents& events) {
   store::Message reply;
   store_.run_and_wait([&](store::ConversationStore& s) {
@@ -157,16 +160,14 @@ TurnOutcome TurnRunner::reply_to(int64_t user_message_id, std::optional<int64_t>
   // A regeneration must be able to differ from the replies beside it, yet
   // stay reproducible: the seed moves on by the reply's place among them.
   GenerationSettings varied = settings;
-  store_.run_and_wait([&](store::ConversationStore& s) {
-    varied.sampler.seed += s.siblings(reply_id).index;
-  });
+  store_.run_and_wait(
+      [&](store::ConversationStore& s) { varied.sampler.seed += s.siblings(reply_id).index; });
   return stream_into(user_message_id, reply_id, std::nullopt, varied, events);
 }
 
 TurnOutcome TurnRunner::stream_into(int64_t user_message_id, int64_t reply_id,
                                     const std::optional<PartialReply>& partial,
-                                    const GenerationSettings& settings,
-                                    const TurnEvents& events) {
+                                    const GenerationSettings& settings, const TurnEvents& events) {
   TurnOutcome outcome;
   outcome.user_message_id = user_message_id;
   outcome.reply_message_id = reply_id;

@@ -23,10 +23,10 @@ class ChatCliTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("mosaic-chat-cli-" + std::to_string(getpid()));
     fs::create_directories(dir_);
     model_ = (dir_ / "tiny.gguf").string();
-    const ProcessResult made = cli({"make-test-model", model_, "--embd", "64", "--layers", "2",
-                                    "--heads", "2", "--kv-heads", "1", "--head-dim", "32",
-                                    "--experts", "4", "--experts-used", "2", "--expert-ffn", "64",
-                                    "--ctx", "512", "--seed", "5"});
+    const ProcessResult made = cli(
+        {"make-test-model", model_, "--embd",     "64",  "--layers",  "2", "--heads",        "2",
+         "--kv-heads",      "1",    "--head-dim", "32",  "--experts", "4", "--experts-used", "2",
+         "--expert-ffn",    "64",   "--ctx",      "512", "--seed",    "5"});
     ASSERT_EQ(made.exit_code, 0) << made.err;
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
@@ -74,7 +74,8 @@ TEST_F(ChatCliTest, ChatIsStoredAndContinuesInALaterSession) {
   // A second session picks the conversation (and its model) up again.
   const ProcessResult again = run({"chat", "--conversation", "1", "-n", "4"}, "Third\n");
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_NE(again.err.find("4 message(s)"), std::string::npos) << again.err;  // 2 turns, regen replaced
+  EXPECT_NE(again.err.find("4 message(s)"), std::string::npos)
+      << again.err;  // 2 turns, regen replaced
 
   const ProcessResult shown = run({"history", "show", "1"});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
@@ -121,10 +122,9 @@ TEST_F(ChatCliTest, BadInputIsAClearError) {
 
 TEST_F(ChatCliTest, TemplatePrintsTheRenderedPrompt) {
   const std::string messages = write_file(
-      "messages.json",
-      R"([{"role":"system","content":"Be kind."},{"role":"user","content":"Hi"},)"
-      R"({"role":"assistant","content":"Hello!","reasoning_content":"greet"},)"
-      R"({"role":"user","content":"Bye"}])");
+      "messages.json", R"([{"role":"system","content":"Be kind."},{"role":"user","content":"Hi"},)"
+                       R"({"role":"assistant","content":"Hello!","reasoning_content":"greet"},)"
+                       R"({"role":"user","content":"Bye"}])");
   const ProcessResult r = run({"template", model_, "--messages", messages, "--thinking", "off"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,

@@ -1,6 +1,8 @@
 // Assistant turns end to end on a generated model and a real SQLite file:
 // what is stored while and after a reply streams, branches from edits and
 // regenerations, stop and continue, KV reuse across turns, the context rule.
+#include "app/turns/turn_runner.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,7 +12,6 @@
 
 #include "app/store/conversation_store.h"
 #include "app/turns/chat_engine.h"
-#include "app/turns/turn_runner.h"
 #include "engine/synthetic/synthetic_model.h"
 
 namespace mosaic::turns {
@@ -152,7 +153,8 @@ TEST_F(TurnTest, RegenerateAndEditMakeSiblingsAndKeepOldBranches) {
   EXPECT_EQ(replies.count(), 2u);
   EXPECT_EQ(replies.index, 1u);
 
-  const TurnOutcome edited = runner.edit(b.user_message_id, "Question two, rephrased", settings_, {});
+  const TurnOutcome edited =
+      runner.edit(b.user_message_id, "Question two, rephrased", settings_, {});
   EXPECT_NE(edited.user_message_id, b.user_message_id);
   EXPECT_EQ(store_->siblings(edited.user_message_id).count(), 2u);
   // The active branch follows the edit; the old messages are all still there.
@@ -173,7 +175,8 @@ TEST_F(TurnTest, StoppedReplyIsIncompleteAndContinuesInPlace) {
   stop_early.on_text = [&](const SplitText&) { ++pieces; };
   stop_early.should_stop = [&] { return pieces >= 3; };
   settings_.max_reply_tokens = 40;
-  const TurnOutcome stopped = runner.send(conversation, "Write a long answer", settings_, stop_early);
+  const TurnOutcome stopped =
+      runner.send(conversation, "Write a long answer", settings_, stop_early);
   EXPECT_EQ(stopped.result.finish, TurnFinish::Stopped);
   const store::Message partial = store_->get_message(stopped.reply_message_id);
   EXPECT_EQ(partial.status, store::MessageStatus::Incomplete);
@@ -215,8 +218,9 @@ TEST_F(TurnTest, LongConversationDropsOldTurnsAndSaysSo) {
   TurnEvents events;
   events.on_notice = [&](const std::string& n) { notice = n; };
   for (int i = 0; i < 6 && notice.empty(); ++i) {
-    const TurnOutcome out = runner.send(
-        conversation, "Message number " + std::to_string(i) + " with some words", settings_, events);
+    const TurnOutcome out =
+        runner.send(conversation, "Message number " + std::to_string(i) + " with some words",
+                    settings_, events);
     ASSERT_NE(out.status, store::MessageStatus::Error) << out.error;
   }
   EXPECT_NE(notice.find("oldest message"), std::string::npos) << notice;

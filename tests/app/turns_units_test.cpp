@@ -42,8 +42,8 @@ TEST(ReasoningSplitter, MarkersSplitAtEveryByteBoundary) {
   for (size_t cut1 = 0; cut1 <= reply.size(); ++cut1) {
     for (size_t cut2 = cut1; cut2 <= reply.size(); cut2 += 3) {
       ReasoningSplitter s(kThink, StreamStart::InAnswer);
-      SplitText r = run_chunks(s, {reply.substr(0, cut1), reply.substr(cut1, cut2 - cut1),
-                                   reply.substr(cut2)});
+      SplitText r = run_chunks(
+          s, {reply.substr(0, cut1), reply.substr(cut1, cut2 - cut1), reply.substr(cut2)});
       ASSERT_EQ(r.reasoning, "plan A, then B") << cut1 << "," << cut2;
       ASSERT_EQ(r.answer, "Answer: <b>42</b> done") << cut1 << "," << cut2;
     }
@@ -109,7 +109,7 @@ int64_t count_chars(const std::vector<PromptMessage>& msgs) {
 }
 
 std::vector<PromptMessage> conversation() {
-  return {{Role::System, std::string(10, 's'), ""}, {Role::User, std::string(20, 'a'), ""},
+  return {{Role::System, std::string(10, 's'), ""},    {Role::User, std::string(20, 'a'), ""},
           {Role::Assistant, std::string(30, 'b'), ""}, {Role::User, std::string(20, 'c'), ""},
           {Role::Assistant, std::string(30, 'd'), ""}, {Role::User, std::string(20, 'e'), ""}};
 }

@@ -16,6 +16,13 @@ packages=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-videoio-dev
   portaudio19-dev libpoppler-cpp-dev libzip-dev libxml2-dev libuchardet-dev
   libtesseract-dev tesseract-ocr-eng
+  # the desktop app: Qt 6 Quick (QML) with Controls, Layouts, Dialogs; QTest;
+  # Xvfb for GUI tests and screenshots without a display
+  qt6-base-dev qt6-declarative-dev libgl-dev
+  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+  qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtquick-dialogs
+  qml6-module-qtqml-workerscript qml6-module-qtcore qml6-module-qt-labs-platform
+  qml6-module-qttest xvfb xauth
   # test inputs generated at test time: media (ffmpeg lavfi) and speech
   ffmpeg espeak-ng
 )

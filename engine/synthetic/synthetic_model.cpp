@@ -313,6 +313,9 @@ void validate(const ModelSpec& s) {
   check(s.n_embd % 32 == 0 || s.weight_type == DType::F32 || s.weight_type == DType::F16 ||
             s.weight_type == DType::BF16,
         "quantized weights need an embedding size that is a multiple of 32");
+  check(s.rope_scaling == RopeScalingKind::None ||
+            (s.yarn_factor >= 1.0f && s.yarn_original_context > 0),
+        "YaRN needs a factor of at least 1 and a positive original context");
   if (s.architecture != "deepseek2") return;
   check(s.kv_lora_rank > 0 && s.qk_nope_dim > 0 && s.v_head_dim > 0 && s.q_lora_rank >= 0,
         "kv_lora_rank, nope and value sizes must be positive");
@@ -332,9 +335,6 @@ void validate(const ModelSpec& s) {
     check(s.n_expert_used <= s.n_expert_group_used * (s.n_expert / s.n_expert_group),
           "experts used exceed the experts of the groups used");
   }
-  check(s.rope_scaling == RopeScalingKind::None ||
-            (s.yarn_factor >= 1.0f && s.yarn_original_context > 0),
-        "YaRN needs a factor of at least 1 and a positive original context");
 }
 
 namespace {
@@ -395,6 +395,12 @@ void write_model(const ModelSpec& spec, const std::string& path,
     w.set_u32(a + ".attention.head_count_kv", static_cast<uint32_t>(spec.n_head_kv));
     w.set_u32(a + ".attention.key_length", static_cast<uint32_t>(spec.head_dim));
     w.set_u32(a + ".attention.value_length", static_cast<uint32_t>(spec.head_dim));
+    if (spec.rope_scaling == RopeScalingKind::Yarn) {
+      w.set_string(a + ".rope.scaling.type", "yarn");
+      w.set_f32(a + ".rope.scaling.factor", spec.yarn_factor);
+      w.set_u32(a + ".rope.scaling.original_context_length",
+                static_cast<uint32_t>(spec.yarn_original_context));
+    }
   }
   w.set_f32(a + ".attention.layer_norm_rms_epsilon", spec.rms_eps);
   w.set_f32(a + ".rope.freq_base", spec.rope_freq_base);

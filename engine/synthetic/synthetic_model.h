@@ -42,7 +42,8 @@ struct ModelSpec {
   OutputHead output = OutputHead::Untied;
   uint64_t seed = 42;
 
-  // deepseek2 only (head_dim and n_head_kv are not used there).
+  // deepseek2 only (head_dim and n_head_kv are not used there), except the
+  // rope scaling fields at the end.
   int64_t q_lora_rank = 128;
   int64_t kv_lora_rank = 128;
   int64_t qk_nope_dim = 32;
@@ -57,7 +58,7 @@ struct ModelSpec {
   QueryProjection query = QueryProjection::LowRank;
   LatentUpProjection latent_up = LatentUpProjection::SplitKbVb;
   RoutingStyle routing = RoutingStyle::SigmoidBiasedGroups;
-  RopeScalingKind rope_scaling = RopeScalingKind::None;
+  RopeScalingKind rope_scaling = RopeScalingKind::None;  // both architectures
   float yarn_factor = 4.0f;
   int64_t yarn_original_context = 64;
   float yarn_log_multiplier = 0.1f;  // 0.1 * mscale_all_dim, as converters store it

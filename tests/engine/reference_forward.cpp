@@ -21,14 +21,16 @@ namespace {
 
 using namespace refmath;  // NOLINT: the reference reads best with short names
 
-// NEOX rotation of one head: dims i and i + n_rot/2 form a pair.
-void rope(double* x, int64_t n_rot, int64_t pos, double base) {
-  const int64_t half = n_rot / 2;
+// NEOX rotation of one head: dims i and i + n_rot/2 form a pair; the
+// rotation is scaled by `magnitude` (YaRN's temperature for qwen).
+void rope(double* x, const Vec& freq, int64_t pos, double magnitude) {
+  const int64_t half = static_cast<int64_t>(freq.size());
   for (int64_t i = 0; i < half; ++i) {
-    const double theta = pos * std::pow(base, -2.0 * i / n_rot);
+    const double theta = pos * freq[i];
+    const double c = std::cos(theta) * magnitude, s = std::sin(theta) * magnitude;
     const double a = x[i], b = x[i + half];
-    x[i] = a * std::cos(theta) - b * std::sin(theta);
-    x[i + half] = a * std::sin(theta) + b * std::cos(theta);
+    x[i] = a * c - b * s;
+    x[i + half] = a * s + b * c;
   }
 }
 
@@ -51,8 +53,15 @@ ReferenceResult reference_forward(const std::string& path, const std::vector<int
   const int64_t n_ff = num("expert_feed_forward_length");
   const double eps = *md.get_float(a + ".attention.layer_norm_rms_epsilon");
   const double base = *md.get_float(a + ".rope.freq_base");
+  YarnSpec yarn;
+  if (md.get_string(a + ".rope.scaling.type").value_or("none") == "yarn") {
+    yarn = {true, *md.get_float(a + ".rope.scaling.factor"),
+            num("rope.scaling.original_context_length")};
+  }
   const int64_t T = static_cast<int64_t>(tokens.size());
   const Reader r(f);
+  const Vec freq = rope_frequencies(hd, base, yarn);
+  const double magnitude = yarn_temperature(yarn, 1.0);
 
   const Matrix embd = r.matrix("token_embd.weight");
   const int64_t E = embd.n_in;
@@ -75,13 +84,13 @@ ReferenceResult reference_forward(const std::string& path, const std::vector<int
       for (int64_t h = 0; h < n_head; ++h) {
         Vec head(q[t].begin() + h * hd, q[t].begin() + (h + 1) * hd);
         head = rms_norm(head, qn, eps);
-        rope(head.data(), hd, t, base);
+        rope(head.data(), freq, t, magnitude);
         std::copy(head.begin(), head.end(), q[t].begin() + h * hd);
       }
       for (int64_t h = 0; h < n_kv; ++h) {
         Vec head(k[t].begin() + h * hd, k[t].begin() + (h + 1) * hd);
         head = rms_norm(head, kn, eps);
-        rope(head.data(), hd, t, base);
+        rope(head.data(), freq, t, magnitude);
         std::copy(head.begin(), head.end(), k[t].begin() + h * hd);
       }
       if (kv == KvStorage::Half) {

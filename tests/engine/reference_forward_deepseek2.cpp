@@ -75,31 +75,6 @@ Hparams read_hparams(const gguf::Metadata& md) {
   return h;
 }
 
-// Frequencies of the rotated pairs, YaRN-corrected when enabled.
-Vec rope_frequencies(const Hparams& h) {
-  const int64_t half = h.n_rot / 2;
-  Vec freq(half);
-  // Pair index whose wavelength fits `rotations` times into the original context.
-  auto correction_dim = [&](double rotations) {
-    return h.n_rot * std::log(h.yarn_orig_ctx / (rotations * 2 * std::numbers::pi)) /
-           (2 * std::log(h.base));
-  };
-  const double low = std::max(0.0, std::floor(correction_dim(32.0)));
-  const double high = std::min(static_cast<double>(h.n_rot - 1), std::ceil(correction_dim(1.0)));
-  for (int64_t i = 0; i < half; ++i) {
-    const double extrapolated = 1.0 / std::pow(h.base, 2.0 * i / h.n_rot);
-    if (!h.yarn) {
-      freq[i] = extrapolated;
-      continue;
-    }
-    const double interpolated = extrapolated / h.yarn_factor;
-    const double ramp = std::clamp((i - low) / std::max(high - low, 0.001), 0.0, 1.0);
-    const double extrapolation_share = 1.0 - ramp;
-    freq[i] = interpolated * (1.0 - extrapolation_share) + extrapolated * extrapolation_share;
-  }
-  return freq;
-}
-
 // Rotation of adjacent pairs (2i, 2i+1), the layout deepseek2 GGUFs store.
 void rope_adjacent(double* x, const Vec& freq, int64_t pos) {
   for (size_t i = 0; i < freq.size(); ++i) {
@@ -131,11 +106,10 @@ ReferenceResult reference_forward_deepseek2(const gguf::GgufFile& f,
   const int64_t T = static_cast<int64_t>(tokens.size());
   const int64_t H = hp.n_head, nope = hp.nope, n_rot = hp.n_rot, C = hp.kv_lora, V = hp.v_dim;
   const int64_t head_q = nope + n_rot;
-  const Vec freq = rope_frequencies(hp);
-  double mscale = 1.0;
-  if (hp.yarn && hp.yarn_factor > 1.0) {
-    mscale = 1.0 + 0.1 * (hp.yarn_log_mul / 0.1) * std::log(hp.yarn_factor);
-  }
+  const YarnSpec yarn{hp.yarn, hp.yarn_factor, hp.yarn_orig_ctx};
+  const Vec freq = rope_frequencies(n_rot, hp.base, yarn);
+  // Converters store yarn_log_multiplier = 0.1 * mscale_all_dim.
+  const double mscale = yarn_temperature(yarn, hp.yarn_log_mul / 0.1);
   const double kq_scale = mscale * mscale / std::sqrt(static_cast<double>(head_q));
 
   const Matrix embd = r.matrix("token_embd.weight");

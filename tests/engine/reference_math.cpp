@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <stdexcept>
 
 #include "kernels/cpu/quant.h"
@@ -62,6 +63,38 @@ void softmax(Vec& x) {
   double sum = 0;
   for (double& v : x) sum += (v = std::exp(v - mx));
   for (double& v : x) v /= sum;
+}
+
+Vec rope_frequencies(int64_t n_rot, double base, const YarnSpec& yarn) {
+  const int64_t half = n_rot / 2;
+  Vec freq(half);
+  // Pair index whose wavelength fits `rotations` times into the original context.
+  auto correction_dim = [&](double rotations) {
+    return n_rot * std::log(yarn.original_context / (rotations * 2 * std::numbers::pi)) /
+           (2 * std::log(base));
+  };
+  double low = 0, high = 0;
+  if (yarn.enabled) {
+    low = std::max(0.0, std::floor(correction_dim(32.0)));
+    high = std::min(static_cast<double>(n_rot - 1), std::ceil(correction_dim(1.0)));
+  }
+  for (int64_t i = 0; i < half; ++i) {
+    const double extrapolated = 1.0 / std::pow(base, 2.0 * i / n_rot);
+    if (!yarn.enabled) {
+      freq[i] = extrapolated;
+      continue;
+    }
+    const double interpolated = extrapolated / yarn.factor;
+    const double ramp = std::clamp((i - low) / std::max(high - low, 0.001), 0.0, 1.0);
+    const double extrapolation_share = 1.0 - ramp;
+    freq[i] = interpolated * (1.0 - extrapolation_share) + extrapolated * extrapolation_share;
+  }
+  return freq;
+}
+
+double yarn_temperature(const YarnSpec& yarn, double coefficient) {
+  if (!yarn.enabled || yarn.factor <= 1.0) return 1.0;
+  return 1.0 + 0.1 * coefficient * std::log(yarn.factor);
 }
 
 double silu(double x) { return x / (1.0 + std::exp(-x)); }

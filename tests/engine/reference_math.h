@@ -42,6 +42,18 @@ Vec matvec(const Matrix& m, const Vec& x, Activations activations);
 Vec rms_norm(const Vec& x, const Vec& w, double eps);
 void softmax(Vec& x);
 double silu(double x);
+// Rotary frequencies (radians per position) of the n_rot/2 pairs; with
+// YaRN, blended between original and factor-interpolated over the
+// correction range of beta_fast = 32 / beta_slow = 1 rotations, as the
+// published formulation (YaRN paper, DeepSeek/Qwen reference code) does.
+struct YarnSpec {
+  bool enabled = false;
+  double factor = 1.0;
+  int64_t original_context = 0;
+};
+Vec rope_frequencies(int64_t n_rot, double base, const YarnSpec& yarn);
+// YaRN's temperature 1 + 0.1 * coefficient * ln(factor) (1 when not extending).
+double yarn_temperature(const YarnSpec& yarn, double coefficient);
 // Rounds to IEEE half precision and back (the engine's F16 KV cache).
 double to_half(double v);
 

@@ -19,6 +19,7 @@ add_library(mosaic_engine STATIC
   blocks/ffn.cpp
   blocks/rope.cpp
   blocks/head_linear.cpp
+  blocks/latent_attention.cpp
   blocks/embedding.cpp
   blocks/output_head.cpp
 )

@@ -35,11 +35,9 @@ void attend_cached(kernels::ThreadPool& pool, const KvCache& kv, int64_t layer,
 
     float* oh = out + t * ldo + h * shape.v_head_dim;
     std::memset(oh, 0, shape.v_head_dim * sizeof(float));
-    const bool from_keys = shape.values == ValueSource::KeyRowPrefix;
-    const size_t v_off =
-        static_cast<size_t>(g) * (from_keys ? shape.head_dim : shape.v_head_dim) * elem;
+    const size_t v_off = static_cast<size_t>(g) * shape.v_head_dim * elem;
     for (int64_t p = 0; p < n_keys; ++p) {
-      const uint8_t* v = (from_keys ? kv.k_row(layer, p) : kv.v_row(layer, p)) + v_off;
+      const uint8_t* v = kv.v_row(layer, p) + v_off;
       if (kv_type == kernels::DType::F16) {
         kernels::axpy_f16(oh, scores[p], reinterpret_cast<const uint16_t*>(v), shape.v_head_dim);
       } else {

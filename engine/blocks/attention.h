@@ -10,18 +10,12 @@
 
 namespace mosaic {
 
-// Where the values of a position come from: their own cache row, or the
-// first v_head_dim floats of the key row (multi-head latent attention, where
-// keys and values are both the cached latent vector).
-enum class ValueSource { ValueRows, KeyRowPrefix };
-
 struct AttentionShape {
   int64_t n_head = 0;
   int64_t n_head_kv = 0;
   int64_t head_dim = 0;    // query/key width per head
   int64_t v_head_dim = 0;  // value width per head
   float scale = 1.0f;      // applied to q.k, usually 1/sqrt(head_dim)
-  ValueSource values = ValueSource::ValueRows;
 };
 
 struct AttentionScratch {

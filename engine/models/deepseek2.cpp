@@ -17,10 +17,10 @@
 #include <optional>
 #include <vector>
 
-#include "engine/blocks/attention.h"
 #include "engine/blocks/embedding.h"
 #include "engine/blocks/ffn.h"
 #include "engine/blocks/head_linear.h"
+#include "engine/blocks/latent_attention.h"
 #include "engine/blocks/linear.h"
 #include "engine/blocks/moe.h"
 #include "engine/blocks/output_head.h"
@@ -51,7 +51,7 @@ struct Deepseek2Workspace : Workspace {
   std::vector<float> x, normed, q_a, q, kv, q_abs, attn_lat, attn, proj;
   LinearInput input, q_a_input;
   HeadLinearScratch k_b, v_b;
-  AttentionScratch attention;
+  LatentAttentionScratch attention;
   MoeScratch moe;
   FfnScratch dense;
   OutputHeadScratch head;
@@ -401,7 +401,7 @@ std::unique_ptr<Workspace> Deepseek2::make_workspace(int64_t max_batch, int64_t 
   ws->attn_lat.resize(max_batch * H * kv_lora_);
   ws->attn.resize(max_batch * H * v_dim_);
   ws->proj.resize(max_batch * E);
-  ws->attention.prepare(n_threads, n_ctx);
+  ws->attention.prepare(n_threads, H, kv_lora_, n_ctx);
   return ws;
 }
 
@@ -443,9 +443,9 @@ void Deepseek2::attention(ForwardContext& ctx, Deepseek2Workspace& ws, const Lay
     std::memcpy(ws.q_abs.data() + r * latent + kv_lora_, ws.q.data() + r * head_q + nope_,
                 n_rot_ * sizeof(float));
   }
-  const AttentionShape shape{H, 1, latent, kv_lora_, kq_scale_, ValueSource::KeyRowPrefix};
-  attend_cached(ctx.pool, ctx.kv, il, shape, ws.q_abs.data(), H * latent, n_tok, pos0,
-                ws.attn_lat.data(), H * kv_lora_, ws.attention);
+  const LatentAttentionShape shape{H, latent, kv_lora_, kq_scale_};
+  attend_latent(ctx.pool, ctx.kv, il, shape, ws.q_abs.data(), n_tok, pos0, ws.attn_lat.data(),
+                ws.attention);
   per_head_linear(ctx.pool, L.v_b, ws.attn_lat.data(), kv_lora_, n_tok, ws.attn.data(), v_dim_,
                   ws.v_b);
 

@@ -55,7 +55,9 @@ void check(kernels::DType type, int64_t n_tok, int n_threads, const Shape& s) {
         EXPECT_NEAR(got[o], expect[o], 1e-3 * (1 + std::abs(expect[o])))
             << kernels::type_traits(type).name << " t" << t << " h" << h << " o" << o;
       }
-      if (y_stride > n_out) EXPECT_EQ(got[n_out], -7.0f);  // untouched between rows
+      if (y_stride > n_out) {
+        EXPECT_EQ(got[n_out], -7.0f);  // untouched between rows
+      }
     }
   }
 }

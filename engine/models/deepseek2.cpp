@@ -96,7 +96,14 @@ Deepseek2::Deepseek2(const gguf::GgufFile& file) {
   const gguf::Metadata& meta = file.metadata();
   const ArchKeys keys(meta, "deepseek2");
   dims_.n_embd = keys.require_int("embedding_length");
-  dims_.n_layer = keys.require_int("block_count");
+  // Files with multi-token-prediction blocks (GLM-4.x "deepseek2" files)
+  // count them in block_count after the decoder layers; generation does not
+  // use them (their tensors are reported as unused).
+  const int64_t n_block = keys.require_int("block_count");
+  const int64_t n_nextn = keys.int_or("nextn_predict_layers", 0);
+  check_hparam(n_nextn >= 0 && n_nextn < n_block,
+               "deepseek2.nextn_predict_layers must be between 0 and block_count - 1");
+  dims_.n_layer = n_block - n_nextn;
   dims_.n_head = keys.require_int("attention.head_count");
   dims_.n_expert = keys.require_int("expert_count");
   dims_.n_expert_used = keys.require_int("expert_used_count");

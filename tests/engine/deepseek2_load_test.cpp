@@ -30,7 +30,7 @@ LoadOutcome try_load(const std::string& path) {
 using TensorEdit = std::function<bool(const gguf::TensorInfo&, gguf::GgufWriter&)>;
 
 // Rewrites a valid tiny deepseek2 model: keys in `key_overrides` replaced
-// (or dropped when the value is nullopt), tensors passed through `edit`
+// or added (or dropped when the value is nullopt), tensors passed through `edit`
 // (which returns true when it wrote or dropped the tensor itself).
 std::string rewrite(const TempDir& dir, const synthetic::ModelSpec& spec,
                     const std::map<std::string, std::optional<gguf::Value>>& key_overrides,
@@ -46,6 +46,9 @@ std::string rewrite(const TempDir& dir, const synthetic::ModelSpec& spec,
     } else if (it->second) {
       w.set_value(key, *it->second);
     }
+  }
+  for (const auto& [key, value] : key_overrides) {  // keys the file lacks
+    if (value && !f.metadata().find(key)) w.set_value(key, *value);
   }
   for (const gguf::TensorInfo& t : f.tensors()) {
     if (edit && edit(t, w)) continue;
@@ -144,6 +147,30 @@ TEST_F(Deepseek2LoadTest, GroupsThatDoNotDivideExpertsAreRefused) {
       try_load(rewrite(dir_, spec_, {{"deepseek2.expert_group_count", gguf::Value::u32(3)}}, {}));
   EXPECT_EQ(r.status, MOSAIC_ERR_FORMAT);
   EXPECT_NE(r.message.find("expert_group_count"), std::string::npos) << r.message;
+}
+
+// A trailing multi-token-prediction block (counted in block_count, flagged
+// by nextn_predict_layers) is not run: the logits are those of the model
+// without it. Tensors are seeded by name, so the 3-layer model has exactly
+// the first 3 layers of the 4-layer one.
+TEST_F(Deepseek2LoadTest, NextnBlocksAreNotRun) {
+  synthetic::ModelSpec four = spec_;
+  four.n_layer = 4;
+  const std::string with_mtp =
+      rewrite(dir_, four, {{"deepseek2.nextn_predict_layers", gguf::Value::u32(1)}}, {});
+  const std::string three = dir_.file("three.gguf");
+  synthetic::write_model(spec_, three);
+  ModelPtr a = load_model(with_mtp);
+  ModelPtr b = load_model(three);
+  ASSERT_TRUE(a && b);
+  const std::vector<int32_t> prompt = {5, 17, 99, 3};
+  const auto la = all_logits(a.get(), prompt, 512, MOSAIC_KV_F32);
+  const auto lb = all_logits(b.get(), prompt, 512, MOSAIC_KV_F32);
+  ASSERT_EQ(la.size(), lb.size());
+  for (size_t i = 0; i < la.size(); ++i) EXPECT_EQ(la[i], lb[i]) << i;
+  mosaic_model_info info{};
+  ASSERT_EQ(mosaic_model_get_info(a.get(), &info), MOSAIC_OK);
+  EXPECT_EQ(info.n_layer, 3);
 }
 
 }  // namespace

@@ -13,8 +13,18 @@ void swiglu_ffn(kernels::ThreadPool& pool, const FfnWeights& w, LinearInput& inp
   s.gate.resize(n_tok * n_ff);
   s.up.resize(n_tok * n_ff);
   s.out.resize(n_tok * n_embd);
-  linear(pool, w.gate, input, s.gate.data(), n_ff);
-  linear(pool, w.up, input, s.up.data(), n_ff);
+  if (w.gate.type == w.up.type) {
+    // One parallel region for both products (decode: one wake-up, not two).
+    size_t stride = 0;
+    const uint8_t* x = input.rows(pool, kernels::type_traits(w.gate.type).vec_dot_type, &stride);
+    const kernels::MatmulTask tasks[2] = {
+        {w.gate.data, x, stride, nullptr, n_tok, s.gate.data(), n_ff},
+        {w.up.data, x, stride, nullptr, n_tok, s.up.data(), n_ff}};
+    kernels::matmul_tasks(pool, w.gate.type, n_embd, n_ff, tasks);
+  } else {
+    linear(pool, w.gate, input, s.gate.data(), n_ff);
+    linear(pool, w.up, input, s.up.data(), n_ff);
+  }
   for_each_row(pool, n_tok, [&](int64_t t) {
     kernels::swiglu(s.gate.data() + t * n_ff, s.up.data() + t * n_ff, s.gate.data() + t * n_ff,
                     n_ff);

@@ -14,20 +14,15 @@ void LatentAttentionScratch::prepare(int n_threads, int64_t n_head, int64_t kv_l
   rows.assign(static_cast<size_t>(n_threads) * kv_lora, 0.0f);
 }
 
-namespace {
-
-// Heads handled together while summing values: enough to reuse each
-// converted row several times, few enough to leave work for every thread.
-constexpr int64_t kHeadsPerItem = 8;
-
-}  // namespace
-
 void attend_latent(kernels::ThreadPool& pool, const KvCache& kv, int64_t layer,
                    const LatentAttentionShape& shape, const float* q, int64_t n_tok, int64_t pos0,
                    float* out, LatentAttentionScratch& s) {
   const int64_t H = shape.n_head, L = shape.latent, C = shape.kv_lora;
   const kernels::DType kv_type = kv.type();
   const bool f16 = kv_type == kernels::DType::F16;
+  // Heads summed together per work item: up to 8 reuse each converted row,
+  // fewer when that would leave threads idle (V2-Lite has 16 heads).
+  const int64_t heads_per_item = std::clamp<int64_t>(H / pool.size(), 1, 8);
   // One token at a time: its keys are pos0 + t + 1 rows, the same for all
   // heads, and the score buffer stays n_head x n_ctx.
   for (int64_t t = 0; t < n_tok; ++t) {
@@ -45,9 +40,9 @@ void attend_latent(kernels::ThreadPool& pool, const KvCache& kv, int64_t layer,
                                    s.n_ctx};
     kernels::matmul_tasks(pool, kv_type, L, n_keys, {&task, 1});
 
-    const int64_t n_items = (H + kHeadsPerItem - 1) / kHeadsPerItem;
+    const int64_t n_items = (H + heads_per_item - 1) / heads_per_item;
     auto run = [&](int64_t item, int thread) {
-      const int64_t h0 = item * kHeadsPerItem, h1 = std::min(H, h0 + kHeadsPerItem);
+      const int64_t h0 = item * heads_per_item, h1 = std::min(H, h0 + heads_per_item);
       for (int64_t h = h0; h < h1; ++h) {
         float* sc = s.scores.data() + h * s.n_ctx;
         kernels::scale(sc, shape.scale, n_keys);

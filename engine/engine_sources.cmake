@@ -13,6 +13,7 @@ add_library(mosaic_engine STATIC
   models/registry.cpp
   models/qwen3moe.cpp
   models/deepseek2.cpp
+  models/deepseek2_hparams.cpp
   blocks/linear.cpp
   blocks/attention.cpp
   blocks/moe.cpp

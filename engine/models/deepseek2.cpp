@@ -30,6 +30,7 @@
 #include "engine/error.h"
 #include "engine/model/architecture.h"
 #include "engine/model/weights.h"
+#include "engine/models/deepseek2_hparams.h"
 #include "kernels/cpu/ops.h"
 #include "kernels/cpu/quant.h"
 
@@ -61,17 +62,15 @@ class Deepseek2 final : public Architecture {
  public:
   explicit Deepseek2(const gguf::GgufFile& file);
 
-  const ModelDims& dims() const override { return dims_; }
+  const ModelDims& dims() const override { return hp_.dims; }
   // The cache holds the latent only: c_kv then k_pe, no values of their own.
-  KvLayout kv_layout() const override { return {dims_.n_layer, kv_lora_ + n_rot_, 0}; }
+  KvLayout kv_layout() const override { return {hp_.dims.n_layer, hp_.kv_lora + hp_.n_rot, 0}; }
   WeightStats weight_stats() const override { return stats_; }
   std::unique_ptr<Workspace> make_workspace(int64_t max_batch, int64_t n_ctx,
                                             int n_threads) const override;
   void forward(ForwardContext& ctx, const ForwardBatch& batch) const override;
 
  private:
-  void read_rope(const gguf::GgufFile& file, const ArchKeys& keys);
-  void read_routing(const ArchKeys& keys);
   void load_attention(const gguf::GgufFile& file, WeightLoader& loader, const std::string& prefix,
                       Layer& L);
   void split_legacy_kv_b(const Weight& kv_b, Layer& L);
@@ -79,12 +78,8 @@ class Deepseek2 final : public Architecture {
   void attention(ForwardContext& ctx, Deepseek2Workspace& ws, const Layer& L, int64_t il,
                  int64_t n_tok, int64_t pos0) const;
 
-  ModelDims dims_;
-  int64_t q_lora_ = 0, kv_lora_ = 0, nope_ = 0, n_rot_ = 0, v_dim_ = 0;
-  int64_t n_dense_lead_ = 0, n_ff_dense_ = 0, n_ff_exp_ = 0, n_shared_ = 0;
-  float rms_eps_ = 1e-6f, kq_scale_ = 1.0f;
+  Deepseek2Hparams hp_;
   RotaryEmbedding rope_;
-  RoutingConfig routing_;
   Weight token_embd_, output_norm_, output_;
   std::vector<Layer> layers_;
   // k_b of files with the legacy attn_kv_b, transposed at load (one per layer).
@@ -92,104 +87,36 @@ class Deepseek2 final : public Architecture {
   WeightStats stats_;
 };
 
-Deepseek2::Deepseek2(const gguf::GgufFile& file) {
-  const gguf::Metadata& meta = file.metadata();
-  const ArchKeys keys(meta, "deepseek2");
-  dims_.n_embd = keys.require_int("embedding_length");
-  // Files with multi-token-prediction blocks (GLM-4.x "deepseek2" files)
-  // count them in block_count after the decoder layers; generation does not
-  // use them (their tensors are reported as unused).
-  const int64_t n_block = keys.require_int("block_count");
-  const int64_t n_nextn = keys.int_or("nextn_predict_layers", 0);
-  check_hparam(n_nextn >= 0 && n_nextn < n_block,
-               "deepseek2.nextn_predict_layers must be between 0 and block_count - 1");
-  dims_.n_layer = n_block - n_nextn;
-  dims_.n_head = keys.require_int("attention.head_count");
-  dims_.n_expert = keys.require_int("expert_count");
-  dims_.n_expert_used = keys.require_int("expert_used_count");
-  dims_.n_ctx_train = keys.int_or("context_length", 4096);
-  check_hparam(dims_.n_embd > 0 && dims_.n_layer > 0 && dims_.n_head > 0,
-               "embedding_length, block_count and attention.head_count must be positive");
-  check_hparam(
-      dims_.n_expert > 0 && dims_.n_expert_used > 0 && dims_.n_expert_used <= dims_.n_expert,
-      "expert_used_count must be between 1 and expert_count");
-  check_hparam(dims_.n_ctx_train > 0, "context_length must be positive");
-
-  kv_lora_ = keys.require_int("attention.kv_lora_rank");
-  q_lora_ = keys.int_or("attention.q_lora_rank", 0);  // absent/0: plain attn_q (V2-Lite)
-  n_rot_ = keys.require_int("rope.dimension_count");
-  check_hparam(kv_lora_ > 0, "deepseek2.attention.kv_lora_rank must be positive");
-  check_hparam(q_lora_ >= 0, "deepseek2.attention.q_lora_rank must not be negative");
-  check_hparam(n_rot_ > 0 && n_rot_ % 2 == 0, "deepseek2.rope.dimension_count must be even");
-  // Converters since llama.cpp's MLA support store the per-head widths under
-  // *_mla and the cached latent width (kv_lora + rope) under key_length;
-  // older files store the per-head widths under key_length/value_length.
-  const std::optional<int64_t> k_mla = meta.get_int(keys.full_key("attention.key_length_mla"));
-  const std::optional<int64_t> v_mla = meta.get_int(keys.full_key("attention.value_length_mla"));
-  int64_t head_k = 0;
-  if (k_mla && v_mla) {
-    head_k = *k_mla;
-    v_dim_ = *v_mla;
-    const int64_t latent = keys.int_or("attention.key_length", kv_lora_ + n_rot_);
-    check_hparam(latent == kv_lora_ + n_rot_,
-                 fmt::format("deepseek2.attention.key_length ({}) must equal kv_lora_rank ({}) + "
-                             "rope.dimension_count ({}) in files with key_length_mla",
-                             latent, kv_lora_, n_rot_));
-  } else {
-    head_k = keys.require_int("attention.key_length");
-    v_dim_ = keys.require_int("attention.value_length");
-  }
-  nope_ = head_k - n_rot_;
-  dims_.n_head_kv = 1;  // one shared latent: multi-query in cache terms
-  check_hparam(nope_ > 0, fmt::format("the per-head key width ({}) must exceed "
-                                      "deepseek2.rope.dimension_count ({})",
-                                      head_k, n_rot_));
-  check_hparam(v_dim_ > 0, "the per-head value width must be positive");
-
-  n_dense_lead_ = keys.int_or("leading_dense_block_count", 0);
-  check_hparam(n_dense_lead_ >= 0 && n_dense_lead_ <= dims_.n_layer,
-               "deepseek2.leading_dense_block_count must be between 0 and block_count");
-  n_ff_dense_ = keys.int_or("feed_forward_length", 0);
-  check_hparam(n_dense_lead_ == 0 || n_ff_dense_ > 0,
-               "deepseek2.feed_forward_length must be positive when there are dense layers");
-  n_ff_exp_ = keys.require_int("expert_feed_forward_length");
-  n_shared_ = keys.int_or("expert_shared_count", 0);
-  check_hparam(n_ff_exp_ > 0 && n_shared_ >= 0,
-               "deepseek2.expert_feed_forward_length must be positive");
-
-  rms_eps_ = static_cast<float>(keys.float_or("attention.layer_norm_rms_epsilon", 1e-6));
-  check_hparam(rms_eps_ > 0, "rms epsilon must be positive");
-  read_rope(file, keys);
-  read_routing(keys);
-
+Deepseek2::Deepseek2(const gguf::GgufFile& file) : hp_(read_deepseek2_hparams(file.metadata())) {
+  rope_ = RotaryEmbedding(hp_.rope);
   WeightLoader loader(file);
   const gguf::TensorInfo* embd = file.find_tensor("token_embd.weight");
   if (embd == nullptr) fail(ErrorCode::Format, "required tensor 'token_embd.weight' is missing");
-  dims_.n_vocab = embd->ne[1];
-  const int64_t E = dims_.n_embd;
-  token_embd_ = loader.require("token_embd.weight", {E, dims_.n_vocab});
+  hp_.dims.n_vocab = embd->ne[1];
+  const int64_t E = hp_.dims.n_embd;
+  token_embd_ = loader.require("token_embd.weight", {E, hp_.dims.n_vocab});
   output_norm_ = loader.require_f32("output_norm.weight", {E});
-  output_ = loader.optional("output.weight", {E, dims_.n_vocab});
+  output_ = loader.optional("output.weight", {E, hp_.dims.n_vocab});
   const bool tied = !output_.present();
   if (tied) output_ = token_embd_;
 
-  layers_.resize(dims_.n_layer);
-  converted_k_b_.resize(dims_.n_layer);
-  const int64_t n_exp = dims_.n_expert;
-  for (int64_t il = 0; il < dims_.n_layer; ++il) {
+  layers_.resize(hp_.dims.n_layer);
+  converted_k_b_.resize(hp_.dims.n_layer);
+  const int64_t n_exp = hp_.dims.n_expert;
+  for (int64_t il = 0; il < hp_.dims.n_layer; ++il) {
     Layer& L = layers_[il];
     const std::string p = fmt::format("blk.{}.", il);
     L.attn_norm = loader.require_f32(p + "attn_norm.weight", {E});
     load_attention(file, loader, p, L);
     L.ffn_norm = loader.require_f32(p + "ffn_norm.weight", {E});
-    if (il < n_dense_lead_) {
-      L.dense.gate = loader.require(p + "ffn_gate.weight", {E, n_ff_dense_});
-      L.dense.up = loader.require(p + "ffn_up.weight", {E, n_ff_dense_});
-      L.dense.down = loader.require(p + "ffn_down.weight", {n_ff_dense_, E});
+    if (il < hp_.n_dense_lead) {
+      L.dense.gate = loader.require(p + "ffn_gate.weight", {E, hp_.n_ff_dense});
+      L.dense.up = loader.require(p + "ffn_up.weight", {E, hp_.n_ff_dense});
+      L.dense.down = loader.require(p + "ffn_down.weight", {hp_.n_ff_dense, E});
       continue;
     }
     MoeWeights& m = L.moe;
-    m.n_ff = n_ff_exp_;
+    m.n_ff = hp_.n_ff_exp;
     m.router = loader.require(p + "ffn_gate_inp.weight", {E, n_exp});
     m.selection_bias = loader.optional(p + "exp_probs_b.bias", {n_exp});
     if (m.selection_bias.present() && m.selection_bias.type != kernels::DType::F32) {
@@ -198,14 +125,14 @@ Deepseek2::Deepseek2(const gguf::GgufFile& file) {
                        kernels::type_traits(m.selection_bias.type).name));
     }
     if (loader.contains(p + "ffn_gate_up_exps.weight")) {
-      m.gate_up = loader.require(p + "ffn_gate_up_exps.weight", {E, 2 * n_ff_exp_, n_exp});
+      m.gate_up = loader.require(p + "ffn_gate_up_exps.weight", {E, 2 * hp_.n_ff_exp, n_exp});
     } else {
-      m.gate = loader.require(p + "ffn_gate_exps.weight", {E, n_ff_exp_, n_exp});
-      m.up = loader.require(p + "ffn_up_exps.weight", {E, n_ff_exp_, n_exp});
+      m.gate = loader.require(p + "ffn_gate_exps.weight", {E, hp_.n_ff_exp, n_exp});
+      m.up = loader.require(p + "ffn_up_exps.weight", {E, hp_.n_ff_exp, n_exp});
     }
-    m.down = loader.require(p + "ffn_down_exps.weight", {n_ff_exp_, E, n_exp});
-    if (n_shared_ > 0) {
-      const int64_t n_ff_shared = n_ff_exp_ * n_shared_;
+    m.down = loader.require(p + "ffn_down_exps.weight", {hp_.n_ff_exp, E, n_exp});
+    if (hp_.n_shared > 0) {
+      const int64_t n_ff_shared = hp_.n_ff_exp * hp_.n_shared;
       m.shared.gate = loader.require(p + "ffn_gate_shexp.weight", {E, n_ff_shared});
       m.shared.up = loader.require(p + "ffn_up_shexp.weight", {E, n_ff_shared});
       m.shared.down = loader.require(p + "ffn_down_shexp.weight", {n_ff_shared, E});
@@ -219,88 +146,14 @@ Deepseek2::Deepseek2(const gguf::GgufFile& file) {
   count_weights(tied);
 }
 
-void Deepseek2::read_rope(const gguf::GgufFile& file, const ArchKeys& keys) {
-  RopeParams rp;
-  rp.n_rot = n_rot_;
-  rp.freq_base = keys.float_or("rope.freq_base", 10000.0);
-  check_hparam(rp.freq_base > 0, "deepseek2.rope.freq_base must be positive");
-  const std::string scaling =
-      file.metadata().get_string(keys.full_key("rope.scaling.type")).value_or("none");
-  // YaRN's temperature correction for deepseek2 lives in the softmax scale:
-  // mscale = 1 + 0.1 * mscale_all_dim * ln(factor), squared, as the reference
-  // implementation and llama.cpp do. Converters store 0.1 * mscale_all_dim as
-  // yarn_log_multiplier. Files without it get the plain YaRN factor, which
-  // llama.cpp then also applies to the rotation itself.
-  double mscale = 1.0;
-  if (scaling == "yarn") {
-    rp.scaling = RopeScaling::Yarn;
-    rp.factor = keys.float_or("rope.scaling.factor", 1.0);
-    rp.n_ctx_orig = keys.int_or("rope.scaling.original_context_length", dims_.n_ctx_train);
-    rp.beta_fast = keys.float_or("rope.scaling.yarn_beta_fast", 32.0);
-    rp.beta_slow = keys.float_or("rope.scaling.yarn_beta_slow", 1.0);
-    check_hparam(rp.factor >= 1.0, "deepseek2.rope.scaling.factor must be at least 1");
-    check_hparam(rp.n_ctx_orig > 0,
-                 "deepseek2.rope.scaling.original_context_length must be positive");
-    const double log_mul = keys.float_or("rope.scaling.yarn_log_multiplier", 0.0);
-    if (log_mul != 0.0) {
-      mscale = yarn_mscale(rp.factor, log_mul / 0.1);
-    } else {
-      rp.magnitude = yarn_mscale(rp.factor, 1.0);
-      mscale = rp.magnitude;
-    }
-    const double attn_factor = keys.float_or("rope.scaling.attn_factor", 1.0);
-    if (attn_factor != 1.0) {
-      fail(ErrorCode::Unsupported,
-           fmt::format("deepseek2.rope.scaling.attn_factor = {} is not supported", attn_factor));
-    }
-  } else if (scaling != "none") {
-    fail(ErrorCode::Unsupported,
-         fmt::format("rope scaling '{}' is not supported for deepseek2", scaling));
-  }
-  rope_ = RotaryEmbedding(rp);
-  kq_scale_ = static_cast<float>(mscale * mscale / std::sqrt(static_cast<double>(nope_ + n_rot_)));
-}
-
-void Deepseek2::read_routing(const ArchKeys& keys) {
-  routing_.n_expert = dims_.n_expert;
-  routing_.n_expert_used = dims_.n_expert_used;
-  // 1 = softmax, 2 = sigmoid (V3); V2 and V2.5 files predate the key.
-  const int64_t gating = keys.int_or("expert_gating_func", 1);
-  if (gating == 1) {
-    routing_.gating = GatingFunction::Softmax;
-  } else if (gating == 2) {
-    routing_.gating = GatingFunction::Sigmoid;
-  } else {
-    fail(ErrorCode::Unsupported,
-         fmt::format("deepseek2.expert_gating_func = {} is not supported (1 softmax, 2 sigmoid)",
-                     gating));
-  }
-  routing_.normalization = keys.bool_or("expert_weights_norm", false)
-                               ? WeightNormalization::SumToOne
-                               : WeightNormalization::None;
-  const double scale = keys.float_or("expert_weights_scale", 0.0);
-  routing_.weights_scale = scale == 0.0 ? 1.0f : static_cast<float>(scale);  // 0 = unscaled
-  routing_.n_group = std::max<int64_t>(1, keys.int_or("expert_group_count", 1));
-  routing_.n_group_used =
-      std::max<int64_t>(1, keys.int_or("expert_group_used_count", routing_.n_group));
-  check_hparam(dims_.n_expert % routing_.n_group == 0,
-               fmt::format("deepseek2.expert_count ({}) must be a multiple of expert_group_count "
-                           "({})",
-                           dims_.n_expert, routing_.n_group));
-  check_hparam(routing_.n_group_used <= routing_.n_group,
-               "deepseek2.expert_group_used_count must be at most expert_group_count");
-  check_hparam(dims_.n_expert_used <= routing_.n_group_used * (dims_.n_expert / routing_.n_group),
-               "deepseek2.expert_used_count exceeds the experts of the groups used");
-}
-
 void Deepseek2::load_attention(const gguf::GgufFile& file, WeightLoader& loader,
                                const std::string& p, Layer& L) {
-  const int64_t E = dims_.n_embd, H = dims_.n_head;
-  const int64_t q_width = H * (nope_ + n_rot_);
-  if (q_lora_ > 0) {
-    L.q_a = loader.require(p + "attn_q_a.weight", {E, q_lora_});
-    L.q_a_norm = loader.require_f32(p + "attn_q_a_norm.weight", {q_lora_});
-    L.q_b = loader.require(p + "attn_q_b.weight", {q_lora_, q_width});
+  const int64_t E = hp_.dims.n_embd, H = hp_.dims.n_head;
+  const int64_t q_width = H * (hp_.nope + hp_.n_rot);
+  if (hp_.q_lora > 0) {
+    L.q_a = loader.require(p + "attn_q_a.weight", {E, hp_.q_lora});
+    L.q_a_norm = loader.require_f32(p + "attn_q_a_norm.weight", {hp_.q_lora});
+    L.q_b = loader.require(p + "attn_q_b.weight", {hp_.q_lora, q_width});
   } else {
     if (loader.contains(p + "attn_q_a.weight")) {
       fail(ErrorCode::Format, fmt::format("tensor '{}attn_q_a.weight' is present but "
@@ -313,21 +166,22 @@ void Deepseek2::load_attention(const gguf::GgufFile& file, WeightLoader& loader,
   // tensors would otherwise surface as a bare shape mismatch.
   const std::string kv_a_name = p + "attn_kv_a_mqa.weight";
   const gguf::TensorInfo* kv_a = file.find_tensor(kv_a_name);
-  if (kv_a != nullptr && kv_a->ne[1] != kv_lora_ + n_rot_) {
+  if (kv_a != nullptr && kv_a->ne[1] != hp_.kv_lora + hp_.n_rot) {
     fail(ErrorCode::Format,
          fmt::format("tensor '{}' has {} outputs but deepseek2.attention.kv_lora_rank ({}) + "
                      "rope.dimension_count ({}) = {}",
-                     kv_a_name, kv_a->ne[1], kv_lora_, n_rot_, kv_lora_ + n_rot_));
+                     kv_a_name, kv_a->ne[1], hp_.kv_lora, hp_.n_rot, hp_.kv_lora + hp_.n_rot));
   }
-  L.kv_a = loader.require(kv_a_name, {E, kv_lora_ + n_rot_});
-  L.kv_a_norm = loader.require_f32(p + "attn_kv_a_norm.weight", {kv_lora_});
+  L.kv_a = loader.require(kv_a_name, {E, hp_.kv_lora + hp_.n_rot});
+  L.kv_a_norm = loader.require_f32(p + "attn_kv_a_norm.weight", {hp_.kv_lora});
   if (loader.contains(p + "attn_k_b.weight") || !loader.contains(p + "attn_kv_b.weight")) {
-    L.k_b = loader.require(p + "attn_k_b.weight", {nope_, kv_lora_, H});
-    L.v_b = loader.require(p + "attn_v_b.weight", {kv_lora_, v_dim_, H});
+    L.k_b = loader.require(p + "attn_k_b.weight", {hp_.nope, hp_.kv_lora, H});
+    L.v_b = loader.require(p + "attn_v_b.weight", {hp_.kv_lora, hp_.v_dim, H});
   } else {
-    split_legacy_kv_b(loader.require(p + "attn_kv_b.weight", {kv_lora_, H * (nope_ + v_dim_)}), L);
+    split_legacy_kv_b(
+        loader.require(p + "attn_kv_b.weight", {hp_.kv_lora, H * (hp_.nope + hp_.v_dim)}), L);
   }
-  L.o = loader.require(p + "attn_output.weight", {H * v_dim_, E});
+  L.o = loader.require(p + "attn_output.weight", {H * hp_.v_dim, E});
 }
 
 // Older files store one attn_kv_b {kv_lora, n_head * (nope + v)}: per head,
@@ -336,24 +190,24 @@ void Deepseek2::load_attention(const gguf::GgufFile& file, WeightLoader& loader,
 // into k_b[h] {nope, kv_lora} - kept exact: F16 stays F16, anything else is
 // widened to F32.
 void Deepseek2::split_legacy_kv_b(const Weight& kv_b, Layer& L) {
-  const int64_t H = dims_.n_head, per_head = nope_ + v_dim_;
+  const int64_t H = hp_.dims.n_head, per_head = hp_.nope + hp_.v_dim;
   const size_t row = kv_b.row_bytes();
   L.v_b = kv_b;
-  L.v_b.data = kv_b.data + static_cast<size_t>(nope_) * row;
-  L.v_b.ne = {kv_lora_, v_dim_, H, 1};
+  L.v_b.data = kv_b.data + static_cast<size_t>(hp_.nope) * row;
+  L.v_b.ne = {hp_.kv_lora, hp_.v_dim, H, 1};
   L.v_b.matrix_stride = static_cast<size_t>(per_head) * row;
 
   const bool keep_f16 = kv_b.type == kernels::DType::F16;
   const size_t elem = keep_f16 ? 2 : 4;
   std::vector<uint8_t>& out = converted_k_b_[&L - layers_.data()];
-  out.assign(static_cast<size_t>(H) * kv_lora_ * nope_ * elem, 0);
-  std::vector<float> src(kv_lora_);
+  out.assign(static_cast<size_t>(H) * hp_.kv_lora * hp_.nope * elem, 0);
+  std::vector<float> src(hp_.kv_lora);
   for (int64_t h = 0; h < H; ++h) {
-    for (int64_t i = 0; i < nope_; ++i) {
+    for (int64_t i = 0; i < hp_.nope; ++i) {
       kernels::dequantize_row(kv_b.type, kv_b.data + (h * per_head + i) * row, src.data(),
-                              kv_lora_);
-      for (int64_t c = 0; c < kv_lora_; ++c) {
-        const size_t at = (static_cast<size_t>(h) * kv_lora_ + c) * nope_ + i;
+                              hp_.kv_lora);
+      for (int64_t c = 0; c < hp_.kv_lora; ++c) {
+        const size_t at = (static_cast<size_t>(h) * hp_.kv_lora + c) * hp_.nope + i;
         if (keep_f16) {
           const uint16_t v = kernels::fp32_to_fp16(src[c]);
           std::memcpy(out.data() + at * 2, &v, 2);
@@ -364,7 +218,7 @@ void Deepseek2::split_legacy_kv_b(const Weight& kv_b, Layer& L) {
     }
   }
   L.k_b.type = keep_f16 ? kernels::DType::F16 : kernels::DType::F32;
-  L.k_b.ne = {nope_, kv_lora_, H, 1};
+  L.k_b.ne = {hp_.nope, hp_.kv_lora, H, 1};
   L.k_b.data = out.data();
 }
 
@@ -378,7 +232,7 @@ void Deepseek2::count_weights(bool tied) {
     stats_.params_active += static_cast<uint64_t>(w.n_elements() * active_fraction);
     stats_.bytes_active += static_cast<uint64_t>(w.n_bytes() * active_fraction);
   };
-  const double expert_fraction = static_cast<double>(dims_.n_expert_used) / dims_.n_expert;
+  const double expert_fraction = static_cast<double>(hp_.dims.n_expert_used) / hp_.dims.n_expert;
   add(token_embd_, tied ? 1.0 : 0.0);
   add(output_norm_, 1.0);
   if (!tied) add(output_, 1.0);
@@ -398,36 +252,36 @@ void Deepseek2::count_weights(bool tied) {
 std::unique_ptr<Workspace> Deepseek2::make_workspace(int64_t max_batch, int64_t n_ctx,
                                                      int n_threads) const {
   auto ws = std::make_unique<Deepseek2Workspace>();
-  const int64_t E = dims_.n_embd, H = dims_.n_head, latent = kv_lora_ + n_rot_;
+  const int64_t E = hp_.dims.n_embd, H = hp_.dims.n_head, latent = hp_.kv_lora + hp_.n_rot;
   ws->x.resize(max_batch * E);
   ws->normed.resize(max_batch * E);
-  ws->q_a.resize(max_batch * q_lora_);
-  ws->q.resize(max_batch * H * (nope_ + n_rot_));
+  ws->q_a.resize(max_batch * hp_.q_lora);
+  ws->q.resize(max_batch * H * (hp_.nope + hp_.n_rot));
   ws->kv.resize(max_batch * latent);
   ws->q_abs.resize(max_batch * H * latent);
-  ws->attn_lat.resize(max_batch * H * kv_lora_);
-  ws->attn.resize(max_batch * H * v_dim_);
+  ws->attn_lat.resize(max_batch * H * hp_.kv_lora);
+  ws->attn.resize(max_batch * H * hp_.v_dim);
   ws->proj.resize(max_batch * E);
-  ws->attention.prepare(n_threads, H, kv_lora_, n_ctx);
+  ws->attention.prepare(n_threads, H, hp_.kv_lora, n_ctx);
   return ws;
 }
 
 void Deepseek2::attention(ForwardContext& ctx, Deepseek2Workspace& ws, const Layer& L, int64_t il,
                           int64_t n_tok, int64_t pos0) const {
-  const int64_t E = dims_.n_embd, H = dims_.n_head;
-  const int64_t head_q = nope_ + n_rot_, latent = kv_lora_ + n_rot_;
+  const int64_t E = hp_.dims.n_embd, H = hp_.dims.n_head;
+  const int64_t head_q = hp_.nope + hp_.n_rot, latent = hp_.kv_lora + hp_.n_rot;
   for_each_row(ctx.pool, n_tok, [&](int64_t t) {
     kernels::rms_norm(ws.x.data() + t * E, L.attn_norm.f32(), ws.normed.data() + t * E, E,
-                      rms_eps_);
+                      hp_.rms_eps);
   });
   ws.input.set(ws.normed.data(), n_tok, E, E);
-  if (q_lora_ > 0) {
-    linear(ctx.pool, L.q_a, ws.input, ws.q_a.data(), q_lora_);
+  if (hp_.q_lora > 0) {
+    linear(ctx.pool, L.q_a, ws.input, ws.q_a.data(), hp_.q_lora);
     for_each_row(ctx.pool, n_tok, [&](int64_t t) {
-      float* r = ws.q_a.data() + t * q_lora_;
-      kernels::rms_norm(r, L.q_a_norm.f32(), r, q_lora_, rms_eps_);
+      float* r = ws.q_a.data() + t * hp_.q_lora;
+      kernels::rms_norm(r, L.q_a_norm.f32(), r, hp_.q_lora, hp_.rms_eps);
     });
-    ws.q_a_input.set(ws.q_a.data(), n_tok, q_lora_, q_lora_);
+    ws.q_a_input.set(ws.q_a.data(), n_tok, hp_.q_lora, hp_.q_lora);
     linear(ctx.pool, L.q_b, ws.q_a_input, ws.q.data(), H * head_q);
   } else {
     linear(ctx.pool, L.q, ws.input, ws.q.data(), H * head_q);
@@ -438,25 +292,25 @@ void Deepseek2::attention(ForwardContext& ctx, Deepseek2Workspace& ws, const Lay
   for_each_row(ctx.pool, n_tok, [&](int64_t t) {
     const int64_t pos = pos0 + t;
     float* kv = ws.kv.data() + t * latent;
-    kernels::rms_norm(kv, L.kv_a_norm.f32(), kv, kv_lora_, rms_eps_);
-    rope_.apply(kv + kv_lora_, 1, latent, pos, RopePairing::Adjacent);
-    rope_.apply(ws.q.data() + t * H * head_q + nope_, H, head_q, pos, RopePairing::Adjacent);
+    kernels::rms_norm(kv, L.kv_a_norm.f32(), kv, hp_.kv_lora, hp_.rms_eps);
+    rope_.apply(kv + hp_.kv_lora, 1, latent, pos, RopePairing::Adjacent);
+    rope_.apply(ws.q.data() + t * H * head_q + hp_.nope, H, head_q, pos, RopePairing::Adjacent);
     ctx.kv.store_k(il, pos, kv);
   });
 
   // Queries in latent space: [k_b[h] q_nope, q_pe] per head.
   per_head_linear(ctx.pool, L.k_b, ws.q.data(), head_q, n_tok, ws.q_abs.data(), latent, ws.k_b);
   for (int64_t r = 0; r < n_tok * H; ++r) {
-    std::memcpy(ws.q_abs.data() + r * latent + kv_lora_, ws.q.data() + r * head_q + nope_,
-                n_rot_ * sizeof(float));
+    std::memcpy(ws.q_abs.data() + r * latent + hp_.kv_lora, ws.q.data() + r * head_q + hp_.nope,
+                hp_.n_rot * sizeof(float));
   }
-  const LatentAttentionShape shape{H, latent, kv_lora_, kq_scale_};
+  const LatentAttentionShape shape{H, latent, hp_.kv_lora, hp_.kq_scale};
   attend_latent(ctx.pool, ctx.kv, il, shape, ws.q_abs.data(), n_tok, pos0, ws.attn_lat.data(),
                 ws.attention);
-  per_head_linear(ctx.pool, L.v_b, ws.attn_lat.data(), kv_lora_, n_tok, ws.attn.data(), v_dim_,
-                  ws.v_b);
+  per_head_linear(ctx.pool, L.v_b, ws.attn_lat.data(), hp_.kv_lora, n_tok, ws.attn.data(),
+                  hp_.v_dim, ws.v_b);
 
-  const int64_t Ho = H * v_dim_;
+  const int64_t Ho = H * hp_.v_dim;
   ws.input.set(ws.attn.data(), n_tok, Ho, Ho);
   linear(ctx.pool, L.o, ws.input, ws.proj.data(), E);
   for_each_row(ctx.pool, n_tok, [&](int64_t t) {
@@ -467,23 +321,24 @@ void Deepseek2::attention(ForwardContext& ctx, Deepseek2Workspace& ws, const Lay
 void Deepseek2::forward(ForwardContext& ctx, const ForwardBatch& batch) const {
   auto& ws = static_cast<Deepseek2Workspace&>(ctx.workspace);
   const int64_t n_tok = static_cast<int64_t>(batch.tokens.size());
-  const int64_t E = dims_.n_embd;
+  const int64_t E = hp_.dims.n_embd;
   embed_tokens(ctx.pool, token_embd_, batch.tokens, ws.x.data());
-  for (int64_t il = 0; il < dims_.n_layer; ++il) {
+  for (int64_t il = 0; il < hp_.dims.n_layer; ++il) {
     const Layer& L = layers_[il];
     attention(ctx, ws, L, il, n_tok, batch.pos0);
     for_each_row(ctx.pool, n_tok, [&](int64_t t) {
       kernels::rms_norm(ws.x.data() + t * E, L.ffn_norm.f32(), ws.normed.data() + t * E, E,
-                        rms_eps_);
+                        hp_.rms_eps);
     });
     if (L.dense.present()) {
       ws.input.set(ws.normed.data(), n_tok, E, E);
       swiglu_ffn(ctx.pool, L.dense, ws.input, E, ws.x.data(), ws.dense);
     } else {
-      moe_ffn(ctx.pool, L.moe, routing_, ws.normed.data(), n_tok, E, ws.x.data(), ws.moe);
+      moe_ffn(ctx.pool, L.moe, hp_.routing, ws.normed.data(), n_tok, E, ws.x.data(), ws.moe);
     }
   }
-  compute_logits(ctx.pool, output_norm_, rms_eps_, output_, ws.x.data(), n_tok, E, batch, ws.head);
+  compute_logits(ctx.pool, output_norm_, hp_.rms_eps, output_, ws.x.data(), n_tok, E, batch,
+                 ws.head);
 }
 
 }  // namespace

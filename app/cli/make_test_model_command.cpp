@@ -241,7 +241,8 @@ Subcommand add_make_test_model_command(CLI::App& parent) {
   app->add_flag("--v2-routing")
       ->description(
           "deepseek2: softmax routing without bias or groups (V2) instead of V3's sigmoid");
-  app->add_flag("--yarn")->description("deepseek2: YaRN rope scaling (factor 4)");
+  app->add_flag("--yarn")->description(
+      "YaRN rope scaling (factor 4 over 64 original positions: visible in short prompts)");
   app->add_option("--seed", g.seed, "Seed of the random weights")
       ->check(kNonNegativeInteger)
       ->default_str(std::to_string(defaults.seed));

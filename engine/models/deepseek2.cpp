@@ -182,6 +182,12 @@ void Deepseek2::load_attention(const gguf::GgufFile& file, WeightLoader& loader,
         loader.require(p + "attn_kv_b.weight", {hp_.kv_lora, H * (hp_.nope + hp_.v_dim)}), L);
   }
   L.o = loader.require(p + "attn_output.weight", {H * hp_.v_dim, E});
+  // Gated-attention variants multiply the output by a learned gate; without
+  // it the result would be silently wrong.
+  if (loader.contains(p + "attn_gate.weight")) {
+    fail(ErrorCode::Unsupported,
+         fmt::format("tensor '{}attn_gate.weight' (gated attention) is not supported", p));
+  }
 }
 
 // Older files store one attn_kv_b {kv_lora, n_head * (nope + v)}: per head,

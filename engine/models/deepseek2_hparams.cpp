@@ -159,6 +159,12 @@ Deepseek2Hparams read_deepseek2_hparams(const gguf::Metadata& meta) {
   check_hparam(h.rms_eps > 0, "rms epsilon must be positive");
   read_rope(meta, keys, h);
   read_routing(keys, h);
+  // Mistral-Large-3 style files reuse the architecture with a per-position
+  // query temperature; running them without it would be silently wrong.
+  if (keys.float_or("attention.temperature_scale", 0.0) != 0.0) {
+    fail(ErrorCode::Unsupported,
+         "deepseek2.attention.temperature_scale (attention temperature tuning) is not supported");
+  }
   return h;
 }
 

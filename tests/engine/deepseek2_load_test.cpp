@@ -142,6 +142,13 @@ TEST_F(Deepseek2LoadTest, UnknownGatingFunctionIsRefused) {
   EXPECT_NE(r.message.find("expert_gating_func"), std::string::npos) << r.message;
 }
 
+TEST_F(Deepseek2LoadTest, AttentionTemperatureIsRefused) {
+  const LoadOutcome r = try_load(rewrite(
+      dir_, spec_, {{"deepseek2.attention.temperature_scale", gguf::Value::f32(0.1f)}}, {}));
+  EXPECT_EQ(r.status, MOSAIC_ERR_UNSUPPORTED);
+  EXPECT_NE(r.message.find("temperature_scale"), std::string::npos) << r.message;
+}
+
 TEST_F(Deepseek2LoadTest, GroupsThatDoNotDivideExpertsAreRefused) {
   const LoadOutcome r =
       try_load(rewrite(dir_, spec_, {{"deepseek2.expert_group_count", gguf::Value::u32(3)}}, {}));

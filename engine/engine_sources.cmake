@@ -12,9 +12,15 @@ add_library(mosaic_engine STATIC
   model/model.cpp
   models/registry.cpp
   models/qwen3moe.cpp
+  models/deepseek2.cpp
+  models/deepseek2_hparams.cpp
   blocks/linear.cpp
   blocks/attention.cpp
   blocks/moe.cpp
+  blocks/ffn.cpp
+  blocks/rope.cpp
+  blocks/head_linear.cpp
+  blocks/latent_attention.cpp
   blocks/embedding.cpp
   blocks/output_head.cpp
 )

@@ -36,6 +36,44 @@ struct MakeTestModelOptions {
   ModelSpec given;
 };
 
+// deepseek2 at the same scale: multi-head latent attention (q_lora 512,
+// kv_lora 512, 128 + 64 per-head key, 128 value), one dense leading layer,
+// one shared expert, 8 expert groups of which 4 are used.
+ModelSpec bench_preset_deepseek2() {
+  ModelSpec spec;
+  spec.architecture = "deepseek2";
+  spec.name = "mosaic-synthetic-bench-deepseek2";
+  spec.n_vocab = 151936;
+  spec.n_embd = 1024;
+  spec.n_layer = 10;
+  spec.n_head = 16;
+  spec.n_head_kv = 16;
+  spec.q_lora_rank = 512;
+  spec.kv_lora_rank = 512;
+  spec.qk_nope_dim = 128;
+  spec.qk_rope_dim = 64;
+  spec.v_head_dim = 128;
+  spec.n_layer_dense_lead = 1;
+  spec.n_ff_dense = 2048;
+  spec.n_expert = 64;
+  spec.n_expert_used = 8;
+  spec.n_ff_expert = 512;
+  spec.n_expert_shared = 1;
+  spec.n_expert_group = 8;
+  spec.n_expert_group_used = 4;
+  spec.rope_freq_base = 10000.0f;
+  return spec;
+}
+
+// Tiny deepseek2 defaults (V3-like: low-rank q, k_b/v_b, sigmoid routing).
+ModelSpec default_deepseek2() {
+  ModelSpec spec;
+  spec.architecture = "deepseek2";
+  spec.n_layer = 3;
+  spec.rope_freq_base = 10000.0f;
+  return spec;
+}
+
 // The hidden sizes of a mid-size MoE: about 1.37B parameters, 0.33B active.
 ModelSpec bench_preset() {
   ModelSpec spec;
@@ -66,9 +104,12 @@ std::optional<kernels::DType> parse_weight_type(std::string name) {
 }
 
 int run_make_test_model(const MakeTestModelOptions& o, const CLI::App& app) {
-  ModelSpec spec = o.preset == Preset::Bench ? bench_preset() : ModelSpec{};
-  // Copy only the options given on the command line over the preset.
   const auto given = [&app](const char* name) { return app.count(name) > 0; };
+  const bool deepseek2 = given("--arch") && o.given.architecture == "deepseek2";
+  ModelSpec spec = o.preset == Preset::Bench
+                       ? (deepseek2 ? bench_preset_deepseek2() : bench_preset())
+                       : (deepseek2 ? default_deepseek2() : ModelSpec{});
+  // Copy only the options given on the command line over the preset.
   if (given("--arch")) spec.architecture = o.given.architecture;
   if (given("--vocab")) spec.n_vocab = o.given.n_vocab;
   if (given("--embd")) spec.n_embd = o.given.n_embd;
@@ -84,6 +125,14 @@ int run_make_test_model(const MakeTestModelOptions& o, const CLI::App& app) {
   if (given("--merged-gate-up")) spec.gate_up = synthetic::GateUpLayout::Merged;
   if (given("--tied-output")) spec.output = synthetic::OutputHead::TiedToEmbedding;
   if (given("--seed")) spec.seed = o.given.seed;
+  if (given("--q-lora")) spec.q_lora_rank = o.given.q_lora_rank;
+  if (given("--kv-lora")) spec.kv_lora_rank = o.given.kv_lora_rank;
+  if (given("--dense-layers")) spec.n_layer_dense_lead = o.given.n_layer_dense_lead;
+  if (given("--shared-experts")) spec.n_expert_shared = o.given.n_expert_shared;
+  if (given("--plain-q")) spec.query = synthetic::QueryProjection::Direct;
+  if (given("--legacy-kv-b")) spec.latent_up = synthetic::LatentUpProjection::LegacyKvB;
+  if (given("--v2-routing")) spec.routing = synthetic::RoutingStyle::SoftmaxPlain;
+  if (given("--yarn")) spec.rope_scaling = synthetic::RopeScalingKind::Yarn;
   if (given("--type")) {
     const auto type = parse_weight_type(o.weight_type);
     if (!type) {
@@ -136,7 +185,7 @@ Subcommand add_make_test_model_command(CLI::App& parent) {
   const ModelSpec defaults;
   app->add_option("OUT", o->out_path, "Path of the .gguf file to write")->required();
   app->add_option("--arch", g.architecture, "Architecture")
-      ->check(CLI::IsMember({"qwen3moe"}))
+      ->check(CLI::IsMember({"qwen3moe", "deepseek2"}))
       ->default_str(defaults.architecture);
   const auto positive = CLI::PositiveNumber;
   app->add_option("--vocab", g.n_vocab, "Vocabulary size")
@@ -178,13 +227,30 @@ Subcommand add_make_test_model_command(CLI::App& parent) {
   app->add_flag("--merged-gate-up")
       ->description("Store expert gate and up as one ffn_gate_up_exps tensor");
   app->add_flag("--tied-output")->description("Reuse the token embedding as the output head");
+  app->add_option("--q-lora", g.q_lora_rank, "deepseek2: rank of the low-rank query projection")
+      ->check(positive);
+  app->add_option("--kv-lora", g.kv_lora_rank, "deepseek2: width of the cached latent")
+      ->check(positive);
+  app->add_option("--dense-layers", g.n_layer_dense_lead, "deepseek2: leading dense layers")
+      ->check(kNonNegativeInteger);
+  app->add_option("--shared-experts", g.n_expert_shared, "deepseek2: shared experts")
+      ->check(kNonNegativeInteger);
+  app->add_flag("--plain-q")->description("deepseek2: plain attn_q (as DeepSeek-V2-Lite)");
+  app->add_flag("--legacy-kv-b")
+      ->description("deepseek2: one attn_kv_b per layer (files converted before MLA support)");
+  app->add_flag("--v2-routing")
+      ->description(
+          "deepseek2: softmax routing without bias or groups (V2) instead of V3's sigmoid");
+  app->add_flag("--yarn")->description(
+      "YaRN rope scaling (factor 4 over 64 original positions: visible in short prompts)");
   app->add_option("--seed", g.seed, "Seed of the random weights")
       ->check(kNonNegativeInteger)
       ->default_str(std::to_string(defaults.seed));
   app->add_option_function<std::string>(
          "--preset", [o](const std::string&) { o->preset = Preset::Bench; },
          "bench: hidden 1024, 10 layers, 16/4 heads of 128, 64 experts (FFN 512, top-8), "
-         "vocab 151936; other options override it")
+         "vocab 151936 (deepseek2: MLA with q/kv rank 512, 1 dense layer, 1 shared expert, "
+         "8 groups of which 4 are used); other options override it")
       ->check(CLI::IsMember({"bench"}));
   return {app, [o, app] { return run_make_test_model(*o, *app); }};
 }

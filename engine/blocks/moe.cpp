@@ -8,36 +8,85 @@
 
 namespace mosaic {
 
+void gate_probabilities(const float* logits, int64_t n_expert, GatingFunction gating,
+                        float* probs) {
+  if (gating == GatingFunction::Softmax) {
+    std::copy(logits, logits + n_expert, probs);
+    kernels::softmax(probs, n_expert);
+  } else {
+    for (int64_t e = 0; e < n_expert; ++e) probs[e] = 1.0f / (1.0f + std::exp(-logits[e]));
+  }
+}
+
+void add_selection_bias(const float* probs, const float* bias, int64_t n_expert, float* selection) {
+  for (int64_t e = 0; e < n_expert; ++e) selection[e] = probs[e] + (bias ? bias[e] : 0.0f);
+}
+
+void keep_best_groups(float* selection, int64_t n_expert, int64_t n_group, int64_t n_group_used,
+                      RoutingScratch& s) {
+  if (n_group <= 1 || n_group_used >= n_group) return;
+  const int64_t per_group = n_expert / n_group;
+  s.group_scores.resize(n_group);
+  s.group_order.resize(n_group);
+  for (int64_t g = 0; g < n_group; ++g) {
+    const float* v = selection + g * per_group;
+    float best = -INFINITY, second = -INFINITY;
+    for (int64_t i = 0; i < per_group; ++i) {
+      if (v[i] > best) {
+        second = best;
+        best = v[i];
+      } else if (v[i] > second) {
+        second = v[i];
+      }
+    }
+    // A group of one expert is scored by that expert alone.
+    s.group_scores[g] = per_group >= 2 ? best + second : best;
+  }
+  std::iota(s.group_order.begin(), s.group_order.end(), 0);
+  const float* score = s.group_scores.data();
+  std::partial_sort(s.group_order.begin(), s.group_order.begin() + n_group_used,
+                    s.group_order.end(), [score](int32_t a, int32_t b) {
+                      return score[a] > score[b] || (score[a] == score[b] && a < b);
+                    });
+  for (int64_t j = n_group_used; j < n_group; ++j) {
+    float* v = selection + s.group_order[j] * per_group;
+    std::fill(v, v + per_group, -INFINITY);
+  }
+}
+
+void choose_top_k(const float* selection, int64_t n_expert, int64_t k, int32_t* chosen,
+                  RoutingScratch& s) {
+  s.order.resize(n_expert);
+  std::iota(s.order.begin(), s.order.end(), 0);
+  std::partial_sort(s.order.begin(), s.order.begin() + k, s.order.end(),
+                    [selection](int32_t a, int32_t b) {
+                      return selection[a] > selection[b] || (selection[a] == selection[b] && a < b);
+                    });
+  std::copy(s.order.begin(), s.order.begin() + k, chosen);
+}
+
+void weigh_chosen(const float* probs, const int32_t* chosen, int64_t k,
+                  WeightNormalization normalization, float scale, float* weights) {
+  float sum = 0.0f;
+  for (int64_t j = 0; j < k; ++j) sum += probs[chosen[j]];
+  const float norm =
+      normalization == WeightNormalization::SumToOne && sum > 0.0f ? 1.0f / sum : 1.0f;
+  for (int64_t j = 0; j < k; ++j) weights[j] = probs[chosen[j]] * norm * scale;
+}
+
 void route_tokens(const float* router_logits, int64_t n_tok, const RoutingConfig& config,
-                  int32_t* chosen, float* weights) {
+                  const float* selection_bias, int32_t* chosen, float* weights, RoutingScratch& s) {
   const int64_t n_exp = config.n_expert;
   const int64_t k = config.n_expert_used;
-  // Per-thread buffers: routing runs once per layer per step, and the decode
-  // path must not allocate.
-  thread_local std::vector<float> probs;
-  thread_local std::vector<int32_t> order;
-  probs.resize(n_exp);
-  order.resize(n_exp);
+  s.probs.resize(n_exp);
+  s.selection.resize(n_exp);
   for (int64_t t = 0; t < n_tok; ++t) {
-    const float* logits = router_logits + t * n_exp;
-    if (config.gating == GatingFunction::Softmax) {
-      std::copy(logits, logits + n_exp, probs.begin());
-      kernels::softmax(probs.data(), n_exp);
-    } else {
-      for (int64_t e = 0; e < n_exp; ++e) probs[e] = 1.0f / (1.0f + std::exp(-logits[e]));
-    }
-    std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int32_t a, int32_t b) {
-      return probs[a] > probs[b] || (probs[a] == probs[b] && a < b);
-    });
-    float sum = 0.0f;
-    for (int64_t j = 0; j < k; ++j) sum += probs[order[j]];
-    const float norm =
-        config.normalization == WeightNormalization::SumToOne && sum > 0.0f ? 1.0f / sum : 1.0f;
-    for (int64_t j = 0; j < k; ++j) {
-      chosen[t * k + j] = order[j];
-      weights[t * k + j] = probs[order[j]] * norm * config.weights_scale;
-    }
+    gate_probabilities(router_logits + t * n_exp, n_exp, config.gating, s.probs.data());
+    add_selection_bias(s.probs.data(), selection_bias, n_exp, s.selection.data());
+    keep_best_groups(s.selection.data(), n_exp, config.n_group, config.n_group_used, s);
+    choose_top_k(s.selection.data(), n_exp, k, chosen + t * k, s);
+    weigh_chosen(s.probs.data(), chosen + t * k, k, config.normalization, config.weights_scale,
+                 weights + t * k);
   }
 }
 
@@ -83,7 +132,9 @@ void moe_ffn(kernels::ThreadPool& pool, const MoeWeights& w, const RoutingConfig
   linear(pool, w.router, s.input, s.router_logits.data(), n_exp);
   s.chosen.resize(n_slots);
   s.route_weights.resize(n_slots);
-  route_tokens(s.router_logits.data(), n_tok, config, s.chosen.data(), s.route_weights.data());
+  route_tokens(s.router_logits.data(), n_tok, config,
+               w.selection_bias.present() ? w.selection_bias.f32() : nullptr, s.chosen.data(),
+               s.route_weights.data(), s.routing);
 
   // 2. Group the (token, choice) slots by expert: expert e owns slots
   //    [expert_offset[e], expert_offset[e+1]), in token order.
@@ -151,7 +202,8 @@ void moe_ffn(kernels::ThreadPool& pool, const MoeWeights& w, const RoutingConfig
   add_expert_tasks(w.down, hq, h_stride, nullptr, s, n_exp, s.down.data(), n_embd, s.tasks);
   kernels::matmul_tasks(pool, w.down.type, n_ff, n_embd, s.tasks);
 
-  // 6. Weighted sum back into the residual stream.
+  // 6. Weighted sum back into the residual stream, then the shared expert
+  //    (every token, weight 1; it reuses the router's conversion of x).
   for (int64_t t = 0; t < n_tok; ++t) {
     float* dst = accumulate_into + t * n_embd;
     for (int64_t j = 0; j < k; ++j) {
@@ -159,6 +211,7 @@ void moe_ffn(kernels::ThreadPool& pool, const MoeWeights& w, const RoutingConfig
       kernels::axpy(dst, s.route_weights[i], s.down.data() + s.slot_of_choice[i] * n_embd, n_embd);
     }
   }
+  if (w.shared.present()) swiglu_ffn(pool, w.shared, s.input, n_embd, accumulate_into, s.shared);
 }
 
 }  // namespace mosaic

@@ -19,12 +19,17 @@ struct Weight {
   kernels::DType type = kernels::DType::F32;
   std::array<int64_t, 4> ne = {1, 1, 1, 1};
   const uint8_t* data = nullptr;
+  // Bytes from one matrix of a stack to the next; 0 = packed (matrix_bytes).
+  // Non-zero only for views that pick rows out of a larger tensor.
+  size_t matrix_stride = 0;
 
   bool present() const { return data != nullptr; }
   size_t row_bytes() const { return kernels::row_bytes(type, ne[0]); }
   // Bytes of one ne[0] x ne[1] matrix (one expert of a stacked tensor).
   size_t matrix_bytes() const { return row_bytes() * static_cast<size_t>(ne[1]); }
-  const uint8_t* matrix(int64_t index) const { return data + matrix_bytes() * index; }
+  const uint8_t* matrix(int64_t index) const {
+    return data + (matrix_stride ? matrix_stride : matrix_bytes()) * index;
+  }
   uint64_t n_elements() const { return static_cast<uint64_t>(ne[0] * ne[1] * ne[2] * ne[3]); }
   uint64_t n_bytes() const { return matrix_bytes() * static_cast<uint64_t>(ne[2] * ne[3]); }
   // F32 data (norm weights); callers check type with require_f32.

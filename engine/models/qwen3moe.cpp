@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "engine/blocks/attention.h"
@@ -12,6 +13,7 @@
 #include "engine/blocks/linear.h"
 #include "engine/blocks/moe.h"
 #include "engine/blocks/output_head.h"
+#include "engine/blocks/rope.h"
 #include "engine/blocks/rows.h"
 #include "engine/core/log.h"
 #include "engine/error.h"
@@ -55,6 +57,9 @@ class Qwen3Moe final : public Architecture {
   ModelDims dims_;
   int64_t head_dim_ = 0, v_head_dim_ = 0, rope_dims_ = 0;
   float rms_eps_ = 1e-6f, rope_base_ = 10000.0f, rope_scale_ = 1.0f;
+  // YaRN files rotate with the shared block's corrected frequencies (the
+  // others keep the NEOX kernel).
+  std::optional<RotaryEmbedding> yarn_;
   RoutingConfig routing_;
   Weight token_embd_, output_norm_, output_;
   std::vector<Layer> layers_;
@@ -96,9 +101,26 @@ Qwen3Moe::Qwen3Moe(const gguf::GgufFile& file) {
     const double factor = keys.float_or("rope.scaling.factor", 1.0);
     check_hparam(factor > 0, "rope.scaling.factor must be positive");
     rope_scale_ = static_cast<float>(1.0 / factor);
+  } else if (scaling == "yarn") {
+    // As llama.cpp and the reference Qwen code: per-frequency YaRN blend, and
+    // the temperature 1 + 0.1 ln(factor) applied to the rotation itself (so
+    // to both q and k).
+    RopeParams rp;
+    rp.n_rot = rope_dims_;
+    rp.freq_base = rope_base_;
+    rp.scaling = RopeScaling::Yarn;
+    rp.factor = keys.float_or("rope.scaling.factor", 1.0);
+    rp.n_ctx_orig = keys.int_or("rope.scaling.original_context_length", dims_.n_ctx_train);
+    rp.beta_fast = keys.float_or("rope.scaling.yarn_beta_fast", 32.0);
+    rp.beta_slow = keys.float_or("rope.scaling.yarn_beta_slow", 1.0);
+    check_hparam(rp.factor >= 1.0, "qwen3moe.rope.scaling.factor must be at least 1");
+    check_hparam(rp.n_ctx_orig > 0,
+                 "qwen3moe.rope.scaling.original_context_length must be positive");
+    rp.magnitude = yarn_mscale(rp.factor, 1.0);
+    yarn_.emplace(rp);
   } else if (scaling != "none") {
     fail(ErrorCode::Unsupported,
-         fmt::format("rope scaling '{}' is not supported for qwen3moe yet", scaling));
+         fmt::format("rope scaling '{}' is not supported for qwen3moe", scaling));
   }
 
   const int64_t n_ff = keys.require_int("expert_feed_forward_length");
@@ -215,8 +237,13 @@ void Qwen3Moe::attention(ForwardContext& ctx, Qwen3MoeWorkspace& ws, const Layer
       kernels::rms_norm(k + h * head_dim_, L.k_norm.f32(), k + h * head_dim_, head_dim_, rms_eps_);
     }
     const int64_t pos = pos0 + t;
-    kernels::rope_neox(q, dims_.n_head, head_dim_, rope_dims_, pos, rope_base_, rope_scale_);
-    kernels::rope_neox(k, dims_.n_head_kv, head_dim_, rope_dims_, pos, rope_base_, rope_scale_);
+    if (yarn_) {
+      yarn_->apply(q, dims_.n_head, head_dim_, pos, RopePairing::Halves);
+      yarn_->apply(k, dims_.n_head_kv, head_dim_, pos, RopePairing::Halves);
+    } else {
+      kernels::rope_neox(q, dims_.n_head, head_dim_, rope_dims_, pos, rope_base_, rope_scale_);
+      kernels::rope_neox(k, dims_.n_head_kv, head_dim_, rope_dims_, pos, rope_base_, rope_scale_);
+    }
     ctx.kv.store_k(il, pos, k);
     ctx.kv.store_v(il, pos, ws.v.data() + t * Hv);
   });

@@ -17,6 +17,13 @@ enum class OutputHead { Untied, TiedToEmbedding };
 // A short ChatML template with Qwen3's reasoning conventions (reasoning_content,
 // enable_thinking), written for the synthetic models' vocabulary.
 std::string default_chat_template();
+// deepseek2 variants, as the files people download differ.
+enum class QueryProjection { LowRank, Direct };  // attn_q_a/attn_q_b (V2, V3) vs attn_q (V2-Lite)
+enum class LatentUpProjection { SplitKbVb, LegacyKvB };  // attn_k_b + attn_v_b vs attn_kv_b
+// V2: softmax gate, plain top-k. V3: sigmoid gate, selection bias
+// (exp_probs_b), group-limited choice, normalized weights.
+enum class RoutingStyle { SoftmaxPlain, SigmoidBiasedGroups };
+enum class RopeScalingKind { None, Yarn };
 
 struct ModelSpec {
   std::string architecture = "qwen3moe";
@@ -40,6 +47,27 @@ struct ModelSpec {
   // Written as tokenizer.chat_template when not empty; the default is a
   // Qwen3-style ChatML template with a <think> section.
   std::string chat_template = default_chat_template();
+
+  // deepseek2 only (head_dim and n_head_kv are not used there), except the
+  // rope scaling fields at the end.
+  int64_t q_lora_rank = 128;
+  int64_t kv_lora_rank = 128;
+  int64_t qk_nope_dim = 32;
+  int64_t qk_rope_dim = 32;
+  int64_t v_head_dim = 32;
+  int64_t n_layer_dense_lead = 1;
+  int64_t n_ff_dense = 512;
+  int64_t n_expert_shared = 1;
+  int64_t n_expert_group = 4;  // SigmoidBiasedGroups only
+  int64_t n_expert_group_used = 2;
+  float expert_weights_scale = 2.5f;
+  QueryProjection query = QueryProjection::LowRank;
+  LatentUpProjection latent_up = LatentUpProjection::SplitKbVb;
+  RoutingStyle routing = RoutingStyle::SigmoidBiasedGroups;
+  RopeScalingKind rope_scaling = RopeScalingKind::None;  // both architectures
+  float yarn_factor = 4.0f;
+  int64_t yarn_original_context = 64;
+  float yarn_log_multiplier = 0.1f;  // 0.1 * mscale_all_dim, as converters store it
 };
 
 // Throws mosaic::Error(InvalidArgument) for inconsistent specs (e.g. n_head

@@ -151,3 +151,31 @@ TEST(QuantizedConsistencyTest, IncrementalDecodeIsCloseToFullPrefill) {
 
 }  // namespace
 }  // namespace mosaic::testing
+
+namespace mosaic::testing {
+namespace {
+
+// YaRN through the shared rope block (halves pairing, temperature on the
+// rotation) against the reference's plain formulation.
+TEST(ForwardYarnTest, Qwen3MoeWithYarnMatchesReference) {
+  TempDir dir;
+  synthetic::ModelSpec spec = tiny_spec(DType::F32);
+  spec.rope_scaling = synthetic::RopeScalingKind::Yarn;
+  spec.yarn_factor = 4.0f;
+  spec.yarn_original_context = 64;
+  const std::string path = dir.file("yarn.gguf");
+  synthetic::write_model(spec, path);
+  const ReferenceResult expected =
+      reference_forward(path, kPrompt, Activations::RoundedLikeEngine, KvStorage::Full);
+  ModelPtr model = load_model(path);
+  ASSERT_TRUE(model);
+  const auto got = all_logits(model.get(), kPrompt, 512, MOSAIC_KV_F32);
+  ASSERT_EQ(got.size(), expected.logits.size());
+  for (size_t t = 0; t < got.size(); ++t) {
+    if (expected.routing_margin[t] < 1e-5) continue;
+    EXPECT_LT(relative_error(got[t], expected.logits[t]), 2e-5) << "position " << t;
+  }
+}
+
+}  // namespace
+}  // namespace mosaic::testing

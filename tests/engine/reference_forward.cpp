@@ -1,8 +1,8 @@
-// A deliberately plain qwen3moe forward pass: double precision, simple loops,
-// the whole prompt recomputed at once, no KV cache, no grouping of experts,
-// no quantized activations. It shares nothing with the engine but the GGUF
-// reader and the scalar dequantization, so agreement means the engine's
-// blocks, kernels and bookkeeping compute the model as written.
+// A deliberately plain qwen3moe forward pass (deepseek2: reference_forward_deepseek2.cpp): double
+// precision, simple loops, the whole prompt recomputed at once, no KV cache, no grouping of
+// experts, no quantized activations. It shares nothing with the engine but the GGUF reader and the
+// scalar dequantization, so agreement means the engine's blocks, kernels and bookkeeping compute
+// the model as written.
 #include "tests/engine/reference_forward.h"
 
 #include <fmt/format.h>
@@ -14,116 +14,38 @@
 
 #include "engine/gguf/gguf_reader.h"
 #include "kernels/cpu/quant.h"
+#include "tests/engine/reference_math.h"
 
 namespace mosaic::testing {
 namespace {
 
-using Vec = std::vector<double>;
+using namespace refmath;  // NOLINT: the reference reads best with short names
 
-struct Matrix {
-  int64_t n_in = 0, n_out = 0;
-  kernels::DType type = kernels::DType::F32;
-  std::vector<double> v;  // n_out rows of n_in
-  const double* row(int64_t r) const { return v.data() + r * n_in; }
-};
-
-class Reader {
- public:
-  explicit Reader(const gguf::GgufFile& f) : f_(f) {}
-
-  // Matrix `index` of a (possibly stacked) tensor, dequantized.
-  Matrix matrix(const std::string& name, int64_t index = 0) const {
-    const gguf::TensorInfo* t = f_.find_tensor(name);
-    if (t == nullptr) throw std::runtime_error("reference: missing " + name);
-    Matrix m;
-    m.n_in = t->ne[0];
-    m.n_out = t->ne[1];
-    m.type = t->type;
-    m.v.resize(m.n_in * m.n_out);
-    const size_t row_bytes = kernels::row_bytes(t->type, m.n_in);
-    std::vector<float> tmp(m.n_in);
-    for (int64_t r = 0; r < m.n_out; ++r) {
-      kernels::ref::dequantize_row(t->type, t->data + (index * m.n_out + r) * row_bytes, tmp.data(),
-                                   m.n_in);
-      std::copy(tmp.begin(), tmp.end(), m.v.begin() + r * m.n_in);
-    }
-    return m;
-  }
-  Vec vector(const std::string& name) const { return matrix(name).v; }
-  bool has(const std::string& name) const { return f_.find_tensor(name) != nullptr; }
-
- private:
-  const gguf::GgufFile& f_;
-};
-
-// Rounds x the way the engine presents activations to a weight of `type`
-// (8-bit blocks for quantized weights), using the scalar reference codecs.
-Vec round_activations(kernels::DType type, const Vec& x) {
-  const kernels::DType vt = kernels::type_traits(type).vec_dot_type;
-  if (vt == kernels::DType::F32) return x;
-  std::vector<float> f(x.begin(), x.end()), back(x.size());
-  std::vector<uint8_t> q(kernels::row_bytes(vt, static_cast<int64_t>(x.size())));
-  kernels::ref::quantize_row(vt, f.data(), q.data(), static_cast<int64_t>(f.size()));
-  kernels::ref::dequantize_row(vt, q.data(), back.data(), static_cast<int64_t>(f.size()));
-  return Vec(back.begin(), back.end());
-}
-
-// Set for the duration of one reference_forward call (tests are single-threaded).
-Activations g_activations = Activations::Exact;
-
-Vec matvec(const Matrix& m, const Vec& x_in) {
-  const Vec x =
-      g_activations == Activations::RoundedLikeEngine ? round_activations(m.type, x_in) : x_in;
-  Vec y(m.n_out, 0.0);
-  for (int64_t o = 0; o < m.n_out; ++o) {
-    double s = 0;
-    for (int64_t i = 0; i < m.n_in; ++i) s += m.row(o)[i] * x[i];
-    y[o] = s;
-  }
-  return y;
-}
-
-Vec rms_norm(const Vec& x, const Vec& w, double eps) {
-  double ss = 0;
-  for (double v : x) ss += v * v;
-  const double inv = 1.0 / std::sqrt(ss / x.size() + eps);
-  Vec y(x.size());
-  for (size_t i = 0; i < x.size(); ++i) y[i] = x[i] * inv * w[i];
-  return y;
-}
-
-void softmax(Vec& x) {
-  const double mx = *std::max_element(x.begin(), x.end());
-  double sum = 0;
-  for (double& v : x) sum += (v = std::exp(v - mx));
-  for (double& v : x) v /= sum;
-}
-
-// NEOX rotation of one head: dims i and i + n_rot/2 form a pair.
-void rope(double* x, int64_t n_rot, int64_t pos, double base) {
-  const int64_t half = n_rot / 2;
+// NEOX rotation of one head: dims i and i + n_rot/2 form a pair; the
+// rotation is scaled by `magnitude` (YaRN's temperature for qwen).
+void rope(double* x, const Vec& freq, int64_t pos, double magnitude) {
+  const int64_t half = static_cast<int64_t>(freq.size());
   for (int64_t i = 0; i < half; ++i) {
-    const double theta = pos * std::pow(base, -2.0 * i / n_rot);
+    const double theta = pos * freq[i];
+    const double c = std::cos(theta) * magnitude, s = std::sin(theta) * magnitude;
     const double a = x[i], b = x[i + half];
-    x[i] = a * std::cos(theta) - b * std::sin(theta);
-    x[i + half] = a * std::sin(theta) + b * std::cos(theta);
+    x[i] = a * c - b * s;
+    x[i + half] = a * s + b * c;
   }
 }
 
 }  // namespace
 
-// Rounds to IEEE half precision and back (the engine's F16 KV cache).
-static double to_half(double v) {
-  return kernels::fp16_to_fp32(kernels::fp32_to_fp16(static_cast<float>(v)));
-}
-
 ReferenceResult reference_forward(const std::string& path, const std::vector<int32_t>& tokens,
                                   Activations activations, KvStorage kv) {
-  g_activations = activations;
   const gguf::GgufFile f = gguf::GgufFile::open(path);
   const gguf::Metadata& md = f.metadata();
   const std::string a = md.get_string("general.architecture").value();
-  if (a != "qwen3moe") throw std::runtime_error("reference: only qwen3moe");
+  if (a == "deepseek2") return reference_forward_deepseek2(f, tokens, activations, kv);
+  if (a != "qwen3moe") throw std::runtime_error("reference: only qwen3moe and deepseek2");
+  auto matvec = [activations](const Matrix& m, const Vec& x) {
+    return refmath::matvec(m, x, activations);
+  };
   auto num = [&](const std::string& k) { return *md.get_int(a + "." + k); };
   const int64_t n_layer = num("block_count"), n_head = num("attention.head_count");
   const int64_t n_kv = num("attention.head_count_kv"), hd = num("attention.key_length");
@@ -131,8 +53,15 @@ ReferenceResult reference_forward(const std::string& path, const std::vector<int
   const int64_t n_ff = num("expert_feed_forward_length");
   const double eps = *md.get_float(a + ".attention.layer_norm_rms_epsilon");
   const double base = *md.get_float(a + ".rope.freq_base");
+  YarnSpec yarn;
+  if (md.get_string(a + ".rope.scaling.type").value_or("none") == "yarn") {
+    yarn = {true, *md.get_float(a + ".rope.scaling.factor"),
+            num("rope.scaling.original_context_length")};
+  }
   const int64_t T = static_cast<int64_t>(tokens.size());
   const Reader r(f);
+  const Vec freq = rope_frequencies(hd, base, yarn);
+  const double magnitude = yarn_temperature(yarn, 1.0);
 
   const Matrix embd = r.matrix("token_embd.weight");
   const int64_t E = embd.n_in;
@@ -155,13 +84,13 @@ ReferenceResult reference_forward(const std::string& path, const std::vector<int
       for (int64_t h = 0; h < n_head; ++h) {
         Vec head(q[t].begin() + h * hd, q[t].begin() + (h + 1) * hd);
         head = rms_norm(head, qn, eps);
-        rope(head.data(), hd, t, base);
+        rope(head.data(), freq, t, magnitude);
         std::copy(head.begin(), head.end(), q[t].begin() + h * hd);
       }
       for (int64_t h = 0; h < n_kv; ++h) {
         Vec head(k[t].begin() + h * hd, k[t].begin() + (h + 1) * hd);
         head = rms_norm(head, kn, eps);
-        rope(head.data(), hd, t, base);
+        rope(head.data(), freq, t, magnitude);
         std::copy(head.begin(), head.end(), k[t].begin() + h * hd);
       }
       if (kv == KvStorage::Half) {

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/gguf/gguf_reader.h"
+
 namespace mosaic::testing {
 
 struct ReferenceResult {
@@ -22,9 +24,14 @@ struct ReferenceResult {
 enum class Activations { Exact, RoundedLikeEngine };
 enum class KvStorage { Full, Half };
 
-// Every position of `tokens` for the qwen3moe model at `path`, computed
-// plainly in double precision (see reference_forward.cpp).
+// Every position of `tokens` for the qwen3moe or deepseek2 model at `path`,
+// computed plainly in double precision (see reference_forward*.cpp).
 ReferenceResult reference_forward(const std::string& path, const std::vector<int32_t>& tokens,
                                   Activations activations, KvStorage kv);
+
+// The deepseek2 part, in the textbook (non-absorbed) form of its attention.
+ReferenceResult reference_forward_deepseek2(const gguf::GgufFile& file,
+                                            const std::vector<int32_t>& tokens,
+                                            Activations activations, KvStorage kv);
 
 }  // namespace mosaic::testing

@@ -37,6 +37,31 @@ synthetic::ModelSpec tiny_spec(kernels::DType type) {
   return s;
 }
 
+synthetic::ModelSpec tiny_deepseek2_spec(kernels::DType type) {
+  synthetic::ModelSpec s = tiny_spec(type);
+  s.architecture = "deepseek2";
+  s.n_layer = 3;
+  s.n_head = 4;
+  s.q_lora_rank = 128;
+  s.kv_lora_rank = 128;
+  s.qk_nope_dim = 32;
+  s.qk_rope_dim = 32;
+  s.v_head_dim = 32;
+  s.n_layer_dense_lead = 1;
+  s.n_ff_dense = 512;
+  s.n_expert = 8;
+  s.n_expert_used = 3;
+  s.n_ff_expert = 256;
+  s.n_expert_shared = 1;
+  s.n_expert_group = 4;
+  s.n_expert_group_used = 2;
+  s.expert_weights_scale = 2.5f;
+  s.rope_freq_base = 10000.0f;
+  s.yarn_factor = 4.0f;
+  s.yarn_original_context = 64;
+  return s;
+}
+
 ModelPtr load_model(const std::string& path) {
   mosaic_model* m = nullptr;
   const mosaic_status st = mosaic_model_load(path.c_str(), nullptr, &m);

@@ -25,6 +25,9 @@ class TempDir {
 
 // A small qwen3moe spec that exercises every code path quickly.
 synthetic::ModelSpec tiny_spec(kernels::DType type);
+// A small deepseek2 spec (DeepSeek-V3-like: low-rank q, k_b/v_b, sigmoid
+// routing with bias and groups, one dense leading layer, one shared expert).
+synthetic::ModelSpec tiny_deepseek2_spec(kernels::DType type);
 
 struct ModelDeleter {
   void operator()(mosaic_model* m) const { mosaic_model_free(m); }

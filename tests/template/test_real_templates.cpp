@@ -134,6 +134,51 @@ TEST(Qwen3, ToolsAndToolCalls) {
       "<|im_start|>assistant\n");
 }
 
+// ---- Qwen2.5 (ChatML with a default system prompt) ----
+
+TEST(Qwen25, DefaultSystemPromptWhenNoneGiven) {
+  EXPECT_EQ(render_fixture("qwen2_5.jinja", Json::parse(R"([{"role": "user", "content": "Hi"}])")),
+            "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful "
+            "assistant.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
+}
+
+TEST(Qwen25, ConversationWithSystem) {
+  EXPECT_EQ(render_fixture("qwen2_5.jinja", kChat),
+            "<|im_start|>system\nYou are helpful.<|im_end|>\n"
+            "<|im_start|>user\nHi<|im_end|>\n"
+            "<|im_start|>assistant\nHello!<|im_end|>\n"
+            "<|im_start|>user\nHow are you?<|im_end|>\n"
+            "<|im_start|>assistant\n");
+}
+
+TEST(Qwen25, ToolCallWithNullContent) {
+  const Json chat = Json::parse(R"([
+    {"role": "user", "content": "Weather in Paris?"},
+    {"role": "assistant", "content": null, "tool_calls": [
+      {"type": "function", "function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]},
+    {"role": "tool", "content": "20"}
+  ])");
+  ChatRenderOptions o;
+  o.tools = kWeatherTool;
+  EXPECT_EQ(
+      render_fixture("qwen2_5.jinja", chat, o),
+      "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant."
+      "\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\n"
+      "You are provided with function signatures within <tools></tools> XML tags:\n<tools>\n"
+      R"({"type": "function", "function": {"name": "get_weather", "description": "Get weather", )"
+      R"("parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}})"
+      "\n</tools>\n\nFor each function call, return a json object with function name and arguments "
+      "within <tool_call></tool_call> XML tags:\n<tool_call>\n"
+      R"({"name": <function-name>, "arguments": <args-json-object>})"
+      "\n</tool_call><|im_end|>\n"
+      "<|im_start|>user\nWeather in Paris?<|im_end|>\n"
+      "<|im_start|>assistant\n<tool_call>\n"
+      R"({"name": "get_weather", "arguments": {"city": "Paris"}})"
+      "\n</tool_call><|im_end|>\n"
+      "<|im_start|>user\n<tool_response>\n20\n</tool_response><|im_end|>\n"
+      "<|im_start|>assistant\n");
+}
+
 // ---- DeepSeek ----
 
 const char kDsBos[] = "<｜begin▁of▁sentence｜>";

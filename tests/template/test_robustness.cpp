@@ -81,5 +81,23 @@ TEST(Robustness, HostileTemplatesAreBounded) {
   EXPECT_EQ(try_render("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}"), Outcome::TemplateFailed);
 }
 
+TEST(Robustness, SelfContainingListFailsInsteadOfRecursingForever) {
+  EXPECT_EQ(try_render("{% set xs = [] %}{% set _ = xs.append(xs) %}{{ xs }}"),
+            Outcome::TemplateFailed);
+  EXPECT_EQ(try_render("{% set xs = [1] %}{% set _ = xs.append(xs) %}{{ xs == xs }}"),
+            Outcome::TemplateFailed);
+}
+
+TEST(Robustness, VeryDeepNestingIsReleasedWithoutStackOverflow) {
+  // 200000 nested one-element lists: printing them is refused, and freeing
+  // them at the end of the render must not recurse once per level.
+  const std::string build =
+      "{% set ns = namespace(x=[]) %}{% for i in range(200000) %}{% set ns.x = [ns.x] %}"
+      "{% endfor %}";
+  EXPECT_EQ(try_render(build + "{{ ns.x | length }}"), Outcome::Rendered);
+  EXPECT_EQ(try_render(build + "{{ ns.x }}"), Outcome::TemplateFailed);
+  EXPECT_EQ(try_render(build + "{{ ns.x | tojson }}"), Outcome::TemplateFailed);
+}
+
 }  // namespace
 }  // namespace mosaic::tmpl

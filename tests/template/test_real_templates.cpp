@@ -294,6 +294,17 @@ TEST(Llama33, FixedDateToolCallAndIpythonResult) {
             "<|start_header_id|>assistant<|end_header_id|>\n\n");
 }
 
+TEST(Llama33, ExtraContextOverridesTemplateDefaults) {
+  ChatRenderOptions o = with_tokens("<|begin_of_text|>", "<|eot_id|>");
+  o.extra_context = {{"date_string", "01 Jan 2025"}};
+  o.add_generation_prompt = false;
+  EXPECT_EQ(
+      render_fixture("llama3_3.jinja", Json::parse(R"([{"role": "user", "content": " Hi "}])"), o),
+      "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
+      "Cutting Knowledge Date: December 2023\nToday Date: 01 Jan 2025\n\n<|eot_id|>"
+      "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>");
+}
+
 TEST(Llama33, OnlyOneToolCallAllowed) {
   const Json chat = Json::parse(R"([
     {"role": "user", "content": "x"},

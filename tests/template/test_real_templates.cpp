@@ -414,6 +414,43 @@ TEST(KimiK2, DefaultSystemAndToolDeclaration) {
       "<|im_assistant|>assistant<|im_middle|>");
 }
 
+// ---- Kimi K2 Thinking (macros, break, dict.get, heavy whitespace control) ----
+
+TEST(KimiK2Thinking, HistoryDropsReasoning) {
+  const Json chat = Json::parse(R"([
+    {"role": "system", "content": "S"},
+    {"role": "user", "content": "Hi"},
+    {"role": "assistant", "content": "Hello", "reasoning_content": "R1"},
+    {"role": "user", "content": "More?"}
+  ])");
+  EXPECT_EQ(render_fixture("kimi_k2_thinking.jinja", chat),
+            "<|im_system|>system<|im_middle|>S<|im_end|>"
+            "<|im_user|>user<|im_middle|>Hi<|im_end|>"
+            "<|im_assistant|>assistant<|im_middle|><think></think>Hello<|im_end|>"
+            "<|im_user|>user<|im_middle|>More?<|im_end|>"
+            "<|im_assistant|>assistant<|im_middle|>");
+}
+
+TEST(KimiK2Thinking, ToolCallTurnKeepsReasoning) {
+  const Json chat = Json::parse(R"([
+    {"role": "user", "content": "Weather?"},
+    {"role": "assistant", "content": "", "reasoning_content": "Need tool", "tool_calls": [
+      {"id": "functions.get_weather:0", "type": "function",
+       "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}}]},
+    {"role": "tool", "tool_call_id": "functions.get_weather:0", "content": "20C"}
+  ])");
+  EXPECT_EQ(render_fixture("kimi_k2_thinking.jinja", chat),
+            "<|im_system|>system<|im_middle|>You are Kimi, an AI assistant created by Moonshot "
+            "AI.<|im_end|>"
+            "<|im_user|>user<|im_middle|>Weather?<|im_end|>"
+            "<|im_assistant|>assistant<|im_middle|><think>Need tool</think>"
+            "<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0"
+            "<|tool_call_argument_begin|>{\"city\": \"Paris\"}<|tool_call_end|>"
+            "<|tool_calls_section_end|><|im_end|>"
+            "<|im_system|>tool<|im_middle|>## Return of functions.get_weather:0\n20C<|im_end|>"
+            "<|im_assistant|>assistant<|im_middle|>");
+}
+
 // ---- ChatML fallback ----
 
 TEST(ChatMl, FallbackTemplate) {

@@ -10,10 +10,10 @@ namespace mosaic::tmpl {
 namespace {
 
 const char* const kFixtures[] = {
-    "qwen3.jinja",    "deepseek_v3_1.jinja", "deepseek_r1_distill.jinja",
-    "llama3_2.jinja", "llama3_3.jinja",      "gemma2.jinja",
-    "gemma3.jinja",   "mistral_nemo.jinja",  "kimi_k2.jinja",
-    "qwen2_5.jinja"};
+    "qwen3.jinja",    "deepseek_v3_1.jinja",   "deepseek_r1_distill.jinja",
+    "llama3_2.jinja", "llama3_3.jinja",        "gemma2.jinja",
+    "gemma3.jinja",   "mistral_nemo.jinja",    "kimi_k2.jinja",
+    "qwen2_5.jinja",  "kimi_k2_thinking.jinja"};
 
 const Json kChat = Json::parse(R"([
   {"role": "system", "content": "S"},

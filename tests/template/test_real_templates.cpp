@@ -451,6 +451,60 @@ TEST(KimiK2Thinking, ToolCallTurnKeepsReasoning) {
             "<|im_assistant|>assistant<|im_middle|>");
 }
 
+// ---- gpt-oss (harmony format: recursive macros, namespaces, strftime_now) ----
+
+TEST(GptOss, ConversationWithDeveloperInstructions) {
+  EXPECT_EQ(render_fixture("gpt_oss.jinja", kChat),
+            "<|start|>system<|message|>You are ChatGPT, a large language model trained by OpenAI.\n"
+            "Knowledge cutoff: 2024-06\nCurrent date: 2024-07-26\n\nReasoning: medium\n\n"
+            "# Valid channels: analysis, commentary, final. Channel must be included for every "
+            "message.<|end|>"
+            "<|start|>developer<|message|># Instructions\n\nYou are helpful.\n\n<|end|>"
+            "<|start|>user<|message|>Hi<|end|>"
+            "<|start|>assistant<|channel|>final<|message|>Hello!<|end|>"
+            "<|start|>user<|message|>How are you?<|end|>"
+            "<|start|>assistant");
+}
+
+TEST(GptOss, ToolsRenderAsTypeScriptAndToolCallKeepsAnalysis) {
+  ChatRenderOptions o;
+  o.tools = Json::parse(R"([{"type": "function", "function": {"name": "get_weather",
+    "description": "Get weather", "parameters": {"type": "object", "properties": {
+      "city": {"type": "string", "description": "City name"},
+      "unit": {"type": "string", "enum": ["c", "f"]}}, "required": ["city"]}}}])");
+  o.extra_context = {{"reasoning_effort", "high"}};
+  const Json chat = Json::parse(R"([
+    {"role": "user", "content": "Weather in Paris?"},
+    {"role": "assistant", "content": "", "thinking": "I should call the tool.", "tool_calls": [
+      {"function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]},
+    {"role": "tool", "content": "20C"}
+  ])");
+  EXPECT_EQ(
+      render_fixture("gpt_oss.jinja", chat, o),
+      "<|start|>system<|message|>You are ChatGPT, a large language model trained by OpenAI.\n"
+      "Knowledge cutoff: 2024-06\nCurrent date: 2024-07-26\n\nReasoning: high\n\n"
+      "# Valid channels: analysis, commentary, final. Channel must be included for every "
+      "message.\nCalls to these tools must go to the commentary channel: 'functions'.<|end|>"
+      "<|start|>developer<|message|># Tools\n\n## functions\n\nnamespace functions {\n\n"
+      "// Get weather\ntype get_weather = (_: {\n// City name\ncity: string,\n"
+      "unit?: \"c\" | \"f\",\n}) => any;\n\n} // namespace functions<|end|>"
+      "<|start|>user<|message|>Weather in Paris?<|end|>"
+      "<|start|>assistant<|channel|>analysis<|message|>I should call the tool.<|end|>"
+      "<|start|>assistant to=functions.get_weather<|channel|>commentary json<|message|>"
+      "{\"city\": \"Paris\"}<|call|>"
+      "<|start|>functions.get_weather to=assistant<|channel|>commentary<|message|>\"20C\"<|end|>"
+      "<|start|>assistant");
+}
+
+TEST(GptOss, ToolResultWithoutToolCallRaises) {
+  const Json chat =
+      Json::parse(R"([{"role": "user", "content": "x"}, {"role": "tool", "content": "y"}])");
+  const TemplateError e = render_error("gpt_oss.jinja", chat);
+  EXPECT_EQ(e.kind(), TemplateErrorKind::Raised);
+  EXPECT_EQ(e.reason(),
+            "Message has tool role, but there was no previous assistant message with a tool call!");
+}
+
 // ---- ChatML fallback ----
 
 TEST(ChatMl, FallbackTemplate) {

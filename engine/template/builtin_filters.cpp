@@ -169,6 +169,8 @@ Value int_filter(const Value& v, CallArgs& a) {
   a.expect_at_most("int", {"default", "base"});
   const Value fallback = a.has(0, "default") ? a.get(0, "default") : Value::integer(0);
   const int base = static_cast<int>(int_or(a.get(1, "base"), 10, "int() base"));
+  if (base != 0 && (base < 2 || base > 36)) throw EvalFailure("int() base must be >= 2 and <= 36");
+  if (v.is_undefined()) fail_undefined(v);  // int(Undefined) raises in jinja2
   if (v.is_int() || v.is_bool()) return Value::integer(v.as_int());
   if (v.is_float()) {
     if (!std::isfinite(v.as_double())) return fallback;
@@ -191,6 +193,7 @@ Value int_filter(const Value& v, CallArgs& a) {
 Value float_filter(const Value& v, CallArgs& a) {
   a.expect_at_most("float", {"default"});
   const Value fallback = a.has(0, "default") ? a.get(0, "default") : Value::number(0.0);
+  if (v.is_undefined()) fail_undefined(v);  // float(Undefined) raises in jinja2
   if (v.is_number()) return Value::number(v.as_double());
   if (v.is_string()) {
     const std::string s = py::strip(v.str(), std::nullopt, py::StripSide::Both);

@@ -78,7 +78,15 @@ std::string ChatTemplate::render(const Json& messages, const ChatRenderOptions& 
       globals[it.key()] = json_argument(it.value(), "extra_context");
     }
   }
-  return render_ast(*ast_, globals, RenderLimits{});
+  try {
+    return render_ast(*ast_, globals, RenderLimits{});
+  } catch (const EvalFailure& e) {
+    // Safety net: the evaluator attaches positions to these; anything that
+    // slips through still reaches the caller as a TemplateError.
+    throw TemplateError(TemplateErrorKind::Render, {}, e.what());
+  } catch (const RaisedByTemplate& e) {
+    throw TemplateError(TemplateErrorKind::Raised, {}, e.what());
+  }
 }
 
 ChatTemplate chatml_template() {

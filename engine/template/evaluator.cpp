@@ -79,10 +79,12 @@ class Renderer {
         out += s.text;
         check_output(out, s.pos);
         return Flow::Normal;
-      case StmtKind::Emit:
-        out += to_str(eval(*s.exprs[0]));
+      case StmtKind::Emit: {
+        const Value v = eval(*s.exprs[0]);
+        out += guarded(s.pos, [&] { return to_str(v); });
         check_output(out, s.pos);
         return Flow::Normal;
+      }
       case StmtKind::If:
         for (size_t i = 0; i < s.exprs.size(); ++i) {
           if (truthy(eval(*s.exprs[i]))) return exec_body(s.bodies[i], out);
@@ -109,7 +111,8 @@ class Renderer {
           ScopeGuard guard(*this);
           exec_body(s.bodies[0], captured);
         }
-        out += to_str(apply_filter_chain(s.exprs, Value::string(std::move(captured))));
+        const Value filtered = apply_filter_chain(s.exprs, Value::string(std::move(captured)));
+        out += guarded(s.pos, [&] { return to_str(filtered); });
         check_output(out, s.pos);
         return Flow::Normal;
       }
@@ -156,7 +159,10 @@ class Renderer {
           fail(target.pos, "cannot assign attribute '" + target.name + "' on '" +
                                target.args[0]->name + "': it is not a namespace()");
         }
-        obj.entries().set(target.name, value);
+        guarded(target.pos, [&] {
+          obj.entries().set(target.name, value);
+          return 0;
+        });
         return;
       }
       case ExprKind::TupleLit: {
@@ -326,7 +332,7 @@ class Renderer {
     args.keyword.emplace_back("caller", Value::callable("caller", [this, &s](CallArgs& a) {
                                 return call_macro(s, "caller", a, Value());
                               }));
-    out += to_str(guarded(call.pos, [&] { return callee.call(args); }));
+    out += guarded(call.pos, [&] { return to_str(callee.call(args)); });
     check_output(out, s.pos);
   }
 

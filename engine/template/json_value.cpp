@@ -9,6 +9,7 @@
 namespace mosaic::tmpl {
 
 Value value_from_json(const Json& json) {
+  NestingGuard guard;
   switch (json.type()) {
     case Json::value_t::null:
       return Value::none();
@@ -135,7 +136,7 @@ std::string key_text(const Value& key) {
 }
 
 void dump(std::string& out, const Value& v, const JsonDumpStyle& style, int depth) {
-  if (depth > 512) throw EvalFailure("tojson: value nested too deeply");
+  NestingGuard guard;
   auto newline = [&](int level) {
     if (!style.indent) return;
     out += '\n';

@@ -3,6 +3,55 @@
 #include "engine/template/py_text.h"
 
 namespace mosaic::tmpl {
+namespace {
+
+// Containers whose last handle is being released; drained in a loop so that
+// deep nesting never turns into deep recursion.
+struct Graveyard {
+  bool draining = false;
+  std::vector<std::shared_ptr<std::vector<Value>>> lists;
+  std::vector<std::shared_ptr<Dict>> dicts;
+  std::vector<std::shared_ptr<NativeFunction>> functions;
+};
+thread_local Graveyard graveyard;
+thread_local int nesting_depth = 0;
+
+}  // namespace
+
+Value::~Value() {
+  if (!items_ && !dict_ && !function_) return;
+  Graveyard& g = graveyard;
+  if (items_) g.lists.push_back(std::move(items_));
+  if (dict_) g.dicts.push_back(std::move(dict_));
+  if (function_) g.functions.push_back(std::move(function_));
+  if (g.draining) return;
+  g.draining = true;
+  while (!g.lists.empty() || !g.dicts.empty() || !g.functions.empty()) {
+    // Each popped handle dies at the end of its block; the Values it owned
+    // land back in the graveyard instead of recursing.
+    if (!g.lists.empty()) {
+      auto doomed = std::move(g.lists.back());
+      g.lists.pop_back();
+    } else if (!g.dicts.empty()) {
+      auto doomed = std::move(g.dicts.back());
+      g.dicts.pop_back();
+    } else {
+      auto doomed = std::move(g.functions.back());
+      g.functions.pop_back();
+    }
+  }
+  g.draining = false;
+}
+
+NestingGuard::NestingGuard() {
+  if (++nesting_depth > kMaxValueNesting) {
+    --nesting_depth;
+    throw EvalFailure("value nested deeper than " + std::to_string(kMaxValueNesting) +
+                      " levels (or containing itself)");
+  }
+}
+
+NestingGuard::~NestingGuard() { --nesting_depth; }
 
 Value Value::undefined(std::string hint) {
   Value v;
@@ -246,6 +295,7 @@ std::string repr(const Value& v) {
 }
 
 std::string to_str(const Value& v) {
+  NestingGuard guard;
   switch (v.kind()) {
     case ValueKind::Undefined:
       return "";
@@ -276,6 +326,7 @@ std::string to_str(const Value& v) {
 }
 
 bool equals(const Value& a, const Value& b) {
+  NestingGuard guard;
   if (a.is_number() && b.is_number()) {
     if (a.is_float() || b.is_float()) return a.as_double() == b.as_double();
     return a.as_int() == b.as_int();
@@ -311,6 +362,7 @@ bool equals(const Value& a, const Value& b) {
 }
 
 bool less_than(const Value& a, const Value& b) {
+  NestingGuard guard;
   if (a.is_undefined()) fail_undefined(a);
   if (b.is_undefined()) fail_undefined(b);
   if (a.is_number() && b.is_number()) {

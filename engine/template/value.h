@@ -50,6 +50,15 @@ using NativeFunction = std::function<Value(CallArgs&)>;
 class Value {
  public:
   Value() = default;  // Undefined without a name
+  Value(const Value&) = default;
+  Value(Value&&) noexcept = default;
+  Value& operator=(const Value&) = default;
+  Value& operator=(Value&&) noexcept = default;
+  // Releases nested containers iteratively: a template can build a list
+  // nested a million levels deep, and recursive destruction would overflow
+  // the stack.
+  ~Value();
+
   static Value undefined(std::string hint);
   static Value none();
   static Value boolean(bool b);
@@ -138,5 +147,17 @@ int64_t length(const Value& v);                            // Python len(); Unde
 std::vector<Value> iterate(const Value& v);                // Python iter(): dict keys, string chars
 bool contains(const Value& container, const Value& item);  // Python `in`
 [[noreturn]] void fail_undefined(const Value& v);
+
+// Recursion guard for operations that walk nested values (str(), ==, <,
+// tojson): fails with EvalFailure beyond kMaxValueNesting levels, which also
+// stops self-containing lists from recursing forever.
+constexpr int kMaxValueNesting = 256;
+class NestingGuard {
+ public:
+  NestingGuard();
+  ~NestingGuard();
+  NestingGuard(const NestingGuard&) = delete;
+  NestingGuard& operator=(const NestingGuard&) = delete;
+};
 
 }  // namespace mosaic::tmpl

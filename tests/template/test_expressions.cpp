@@ -117,6 +117,8 @@ TEST(Expressions, UsingUndefinedIsAnErrorWhereJinjaRaises) {
   EXPECT_THROW(render("{{ missing + 1 }}"), TemplateError);
   EXPECT_THROW(render("{{ missing() }}"), TemplateError);
   EXPECT_THROW(render("{{ missing[0] }}"), TemplateError);
+  EXPECT_THROW(render("{{ missing | int }}"), TemplateError);
+  EXPECT_THROW(render("{{ -missing }}"), TemplateError);
   const Json vars = {{"d", Json::object()}};
   EXPECT_THROW(render("{{ d.a.b }}", vars), TemplateError);
   try {

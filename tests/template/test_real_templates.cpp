@@ -134,6 +134,51 @@ TEST(Qwen3, ToolsAndToolCalls) {
       "<|im_start|>assistant\n");
 }
 
+// ---- Qwen2.5 (ChatML with a default system prompt) ----
+
+TEST(Qwen25, DefaultSystemPromptWhenNoneGiven) {
+  EXPECT_EQ(render_fixture("qwen2_5.jinja", Json::parse(R"([{"role": "user", "content": "Hi"}])")),
+            "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful "
+            "assistant.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
+}
+
+TEST(Qwen25, ConversationWithSystem) {
+  EXPECT_EQ(render_fixture("qwen2_5.jinja", kChat),
+            "<|im_start|>system\nYou are helpful.<|im_end|>\n"
+            "<|im_start|>user\nHi<|im_end|>\n"
+            "<|im_start|>assistant\nHello!<|im_end|>\n"
+            "<|im_start|>user\nHow are you?<|im_end|>\n"
+            "<|im_start|>assistant\n");
+}
+
+TEST(Qwen25, ToolCallWithNullContent) {
+  const Json chat = Json::parse(R"([
+    {"role": "user", "content": "Weather in Paris?"},
+    {"role": "assistant", "content": null, "tool_calls": [
+      {"type": "function", "function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]},
+    {"role": "tool", "content": "20"}
+  ])");
+  ChatRenderOptions o;
+  o.tools = kWeatherTool;
+  EXPECT_EQ(
+      render_fixture("qwen2_5.jinja", chat, o),
+      "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant."
+      "\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\n"
+      "You are provided with function signatures within <tools></tools> XML tags:\n<tools>\n"
+      R"({"type": "function", "function": {"name": "get_weather", "description": "Get weather", )"
+      R"("parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}})"
+      "\n</tools>\n\nFor each function call, return a json object with function name and arguments "
+      "within <tool_call></tool_call> XML tags:\n<tool_call>\n"
+      R"({"name": <function-name>, "arguments": <args-json-object>})"
+      "\n</tool_call><|im_end|>\n"
+      "<|im_start|>user\nWeather in Paris?<|im_end|>\n"
+      "<|im_start|>assistant\n<tool_call>\n"
+      R"({"name": "get_weather", "arguments": {"city": "Paris"}})"
+      "\n</tool_call><|im_end|>\n"
+      "<|im_start|>user\n<tool_response>\n20\n</tool_response><|im_end|>\n"
+      "<|im_start|>assistant\n");
+}
+
 // ---- DeepSeek ----
 
 const char kDsBos[] = "<｜begin▁of▁sentence｜>";
@@ -249,6 +294,17 @@ TEST(Llama33, FixedDateToolCallAndIpythonResult) {
             "<|start_header_id|>assistant<|end_header_id|>\n\n");
 }
 
+TEST(Llama33, ExtraContextOverridesTemplateDefaults) {
+  ChatRenderOptions o = with_tokens("<|begin_of_text|>", "<|eot_id|>");
+  o.extra_context = {{"date_string", "01 Jan 2025"}};
+  o.add_generation_prompt = false;
+  EXPECT_EQ(
+      render_fixture("llama3_3.jinja", Json::parse(R"([{"role": "user", "content": " Hi "}])"), o),
+      "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
+      "Cutting Knowledge Date: December 2023\nToday Date: 01 Jan 2025\n\n<|eot_id|>"
+      "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>");
+}
+
 TEST(Llama33, OnlyOneToolCallAllowed) {
   const Json chat = Json::parse(R"([
     {"role": "user", "content": "x"},
@@ -356,6 +412,97 @@ TEST(KimiK2, DefaultSystemAndToolDeclaration) {
       "<|im_system|>system<|im_middle|>You are a helpful assistant<|im_end|>"
       "<|im_user|>user<|im_middle|>Hi<|im_end|>"
       "<|im_assistant|>assistant<|im_middle|>");
+}
+
+// ---- Kimi K2 Thinking (macros, break, dict.get, heavy whitespace control) ----
+
+TEST(KimiK2Thinking, HistoryDropsReasoning) {
+  const Json chat = Json::parse(R"([
+    {"role": "system", "content": "S"},
+    {"role": "user", "content": "Hi"},
+    {"role": "assistant", "content": "Hello", "reasoning_content": "R1"},
+    {"role": "user", "content": "More?"}
+  ])");
+  EXPECT_EQ(render_fixture("kimi_k2_thinking.jinja", chat),
+            "<|im_system|>system<|im_middle|>S<|im_end|>"
+            "<|im_user|>user<|im_middle|>Hi<|im_end|>"
+            "<|im_assistant|>assistant<|im_middle|><think></think>Hello<|im_end|>"
+            "<|im_user|>user<|im_middle|>More?<|im_end|>"
+            "<|im_assistant|>assistant<|im_middle|>");
+}
+
+TEST(KimiK2Thinking, ToolCallTurnKeepsReasoning) {
+  const Json chat = Json::parse(R"([
+    {"role": "user", "content": "Weather?"},
+    {"role": "assistant", "content": "", "reasoning_content": "Need tool", "tool_calls": [
+      {"id": "functions.get_weather:0", "type": "function",
+       "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}}]},
+    {"role": "tool", "tool_call_id": "functions.get_weather:0", "content": "20C"}
+  ])");
+  EXPECT_EQ(render_fixture("kimi_k2_thinking.jinja", chat),
+            "<|im_system|>system<|im_middle|>You are Kimi, an AI assistant created by Moonshot "
+            "AI.<|im_end|>"
+            "<|im_user|>user<|im_middle|>Weather?<|im_end|>"
+            "<|im_assistant|>assistant<|im_middle|><think>Need tool</think>"
+            "<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0"
+            "<|tool_call_argument_begin|>{\"city\": \"Paris\"}<|tool_call_end|>"
+            "<|tool_calls_section_end|><|im_end|>"
+            "<|im_system|>tool<|im_middle|>## Return of functions.get_weather:0\n20C<|im_end|>"
+            "<|im_assistant|>assistant<|im_middle|>");
+}
+
+// ---- gpt-oss (harmony format: recursive macros, namespaces, strftime_now) ----
+
+TEST(GptOss, ConversationWithDeveloperInstructions) {
+  EXPECT_EQ(render_fixture("gpt_oss.jinja", kChat),
+            "<|start|>system<|message|>You are ChatGPT, a large language model trained by OpenAI.\n"
+            "Knowledge cutoff: 2024-06\nCurrent date: 2024-07-26\n\nReasoning: medium\n\n"
+            "# Valid channels: analysis, commentary, final. Channel must be included for every "
+            "message.<|end|>"
+            "<|start|>developer<|message|># Instructions\n\nYou are helpful.\n\n<|end|>"
+            "<|start|>user<|message|>Hi<|end|>"
+            "<|start|>assistant<|channel|>final<|message|>Hello!<|end|>"
+            "<|start|>user<|message|>How are you?<|end|>"
+            "<|start|>assistant");
+}
+
+TEST(GptOss, ToolsRenderAsTypeScriptAndToolCallKeepsAnalysis) {
+  ChatRenderOptions o;
+  o.tools = Json::parse(R"([{"type": "function", "function": {"name": "get_weather",
+    "description": "Get weather", "parameters": {"type": "object", "properties": {
+      "city": {"type": "string", "description": "City name"},
+      "unit": {"type": "string", "enum": ["c", "f"]}}, "required": ["city"]}}}])");
+  o.extra_context = {{"reasoning_effort", "high"}};
+  const Json chat = Json::parse(R"([
+    {"role": "user", "content": "Weather in Paris?"},
+    {"role": "assistant", "content": "", "thinking": "I should call the tool.", "tool_calls": [
+      {"function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]},
+    {"role": "tool", "content": "20C"}
+  ])");
+  EXPECT_EQ(
+      render_fixture("gpt_oss.jinja", chat, o),
+      "<|start|>system<|message|>You are ChatGPT, a large language model trained by OpenAI.\n"
+      "Knowledge cutoff: 2024-06\nCurrent date: 2024-07-26\n\nReasoning: high\n\n"
+      "# Valid channels: analysis, commentary, final. Channel must be included for every "
+      "message.\nCalls to these tools must go to the commentary channel: 'functions'.<|end|>"
+      "<|start|>developer<|message|># Tools\n\n## functions\n\nnamespace functions {\n\n"
+      "// Get weather\ntype get_weather = (_: {\n// City name\ncity: string,\n"
+      "unit?: \"c\" | \"f\",\n}) => any;\n\n} // namespace functions<|end|>"
+      "<|start|>user<|message|>Weather in Paris?<|end|>"
+      "<|start|>assistant<|channel|>analysis<|message|>I should call the tool.<|end|>"
+      "<|start|>assistant to=functions.get_weather<|channel|>commentary json<|message|>"
+      "{\"city\": \"Paris\"}<|call|>"
+      "<|start|>functions.get_weather to=assistant<|channel|>commentary<|message|>\"20C\"<|end|>"
+      "<|start|>assistant");
+}
+
+TEST(GptOss, ToolResultWithoutToolCallRaises) {
+  const Json chat =
+      Json::parse(R"([{"role": "user", "content": "x"}, {"role": "tool", "content": "y"}])");
+  const TemplateError e = render_error("gpt_oss.jinja", chat);
+  EXPECT_EQ(e.kind(), TemplateErrorKind::Raised);
+  EXPECT_EQ(e.reason(),
+            "Message has tool role, but there was no previous assistant message with a tool call!");
 }
 
 // ---- ChatML fallback ----

@@ -424,14 +424,9 @@ void write_model(const ModelSpec& spec, const std::string& path,
   w.set_u32(a + ".expert_used_count", static_cast<uint32_t>(spec.n_expert_used));
   w.set_u32(a + ".expert_feed_forward_length", static_cast<uint32_t>(spec.n_ff_expert));
 
-<<<<<<< HEAD
   tok::vocab_to_gguf(
       tok::make_synthetic_bpe_vocab(static_cast<int32_t>(spec.n_vocab), spec.seed), w);
   if (!spec.chat_template.empty()) w.set_string("tokenizer.chat_template", spec.chat_template);
-=======
-  tok::vocab_to_gguf(tok::make_synthetic_bpe_vocab(static_cast<int32_t>(spec.n_vocab), spec.seed),
-                     w);
->>>>>>> wip-deepseek2
 
   const std::vector<TensorPlan> plans = plan_for(spec);
   uint64_t total_bytes = 0;

@@ -85,11 +85,18 @@ std::vector<PromptMessage> TurnRunner::prompt_branch(int64_t user_message_id) {
 
 TurnOutcome TurnRunner::send(int64_t conversation_id, const std::string& text,
                              const GenerationSettings& settings, const TurnEvents& events) {
+  return send(conversation_id, text, {}, settings, events);
+}
+
+TurnOutcome TurnRunner::send(int64_t conversation_id, const std::string& text,
+                             const std::vector<int64_t>& attachment_ids,
+                             const GenerationSettings& settings, const TurnEvents& events) {
   int64_t user_id = 0;
   store_.run_and_wait([&](store::ConversationStore& s) {
     const store::Conversation c = s.get_conversation(conversation_id);
     if (c.title.empty()) s.rename_conversation(conversation_id, title_from_message(text));
     user_id = s.append_message(conversation_id, c.active_leaf_message_id, store::Role::User, text);
+    for (int64_t attachment : attachment_ids) s.link_attachment(user_id, attachment);
   });
   return reply_to(user_id, std::nullopt, settings, events);
 }

@@ -43,6 +43,11 @@ class TurnRunner {
   // A new user message under the conversation's active leaf, then the reply.
   TurnOutcome send(int64_t conversation_id, const std::string& text,
                    const GenerationSettings& settings, const TurnEvents& events);
+  // Same, with stored attachments (store::ConversationStore::add_attachment*)
+  // linked to the new message in order; their extracted text joins the prompt.
+  TurnOutcome send(int64_t conversation_id, const std::string& text,
+                   const std::vector<int64_t>& attachment_ids, const GenerationSettings& settings,
+                   const TurnEvents& events);
   // The user message rewritten: a sibling of `user_message_id`, then a reply.
   TurnOutcome edit(int64_t user_message_id, const std::string& new_text,
                    const GenerationSettings& settings, const TurnEvents& events);

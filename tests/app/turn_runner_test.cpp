@@ -240,6 +240,31 @@ TEST_F(TurnTest, MessageTooLongForTheContextIsAStoredError) {
   EXPECT_EQ(store_->get_message(out.user_message_id).content.size(), 2000u);
 }
 
+TEST_F(TurnTest, AttachedDocumentTextJoinsThePrompt) {
+  ChatEngine engine(model_, session_params());
+  TurnRunner runner(*access_, engine, "tiny.gguf");
+  store::AttachmentInfo info;
+  info.mime_type = "text/plain";
+  info.original_name = "notes.txt";
+  info.extracted_text = "The meeting moved to Thursday at ten in room four.";
+  const store::Attachment doc = store_->add_attachment(info.extracted_text, info);
+
+  const TurnOutcome plain = runner.send(new_conversation(), "Summarize", settings_, {});
+  const TurnOutcome with_doc =
+      runner.send(new_conversation(), "Summarize", {doc.id}, settings_, {});
+  ASSERT_NE(with_doc.status, store::MessageStatus::Error) << with_doc.error;
+  ASSERT_EQ(store_->attachments_of(with_doc.user_message_id).size(), 1u);
+  // The file name line and the document's words are in the prompt.
+  const std::vector<PromptMessage> expected = {
+      {Role::User, "Summarize\n\n[Attached file: notes.txt]\n" + info.extracted_text, ""}};
+  const std::string rendered = engine.chat_template().render(
+      expected, tmpl::ThinkingMode::ModelDefault, GenerationPrompt::Add);
+  const size_t expected_tokens =
+      app::tokenize(model_, rendered, MOSAIC_TOKENIZE_PARSE_SPECIAL).size();
+  EXPECT_EQ(with_doc.result.prompt_tokens, static_cast<int64_t>(expected_tokens));
+  EXPECT_GT(with_doc.result.prompt_tokens, plain.result.prompt_tokens);
+}
+
 TEST_F(TurnTest, ModelTemplateIsUsedAndChatMLCanBeChosen) {
   ChatEngine from_model(model_, session_params());
   EXPECT_EQ(from_model.chat_template().source(), TemplateSource::Model);

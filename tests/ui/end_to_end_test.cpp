@@ -123,12 +123,16 @@ class EndToEndTest : public QObject {
     auto* input = qobject_cast<QQuickItem*>(child("messageInput"));
     QVERIFY(input);
     input->forceActiveFocus();
-    QTest::keyClicks(window_, "Hello there");
+    for (const char c : std::string("Hello there"))
+      QTest::keyClick(window_, c);  // no QWindow keyClicks in 6.4
     QSignalSpy finished(chat_.get(), &ChatController::turnFinished);
     QTest::keyClick(window_, Qt::Key_Return);
     QVERIFY(chat_->generating());
     QVERIFY(finished.wait(60000));
-    QCOMPARE(finished.first().first().toString(), QStringLiteral("complete"));
+    // A random-weight model seldom ends by itself: the reply stops at the
+    // token limit and is kept as incomplete. Either way it is not an error.
+    const QString status = finished.first().first().toString();
+    QVERIFY2(status == "complete" || status == "incomplete", qPrintable(status));
     QTRY_COMPARE(chat_->messageModel().count(), 2);
     const auto rows = chat_->messageModel().rows();
     QCOMPARE(rows[0].content, QStringLiteral("Hello there"));
@@ -142,7 +146,7 @@ class EndToEndTest : public QObject {
     QCOMPARE(branch.size(), size_t{2});
     QCOMPARE(QString::fromStdString(branch[0].content), QStringLiteral("Hello there"));
     QCOMPARE(QString::fromStdString(branch[1].content), rows[1].content);
-    QCOMPARE(branch[1].status, store::MessageStatus::Complete);
+    QCOMPARE(QString::fromUtf8(std::string(store::to_string(branch[1].status)).c_str()), status);
     QCOMPARE(QString::fromStdString(db.get_conversation(branch[0].conversation_id).title),
              QStringLiteral("Hello there"));
     QTRY_COMPARE(chat_->conversationModel().count(), 2);

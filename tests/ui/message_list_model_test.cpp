@@ -80,6 +80,24 @@ class MessageListModelTest : public QObject {
     QCOMPARE(mosaic::ui::fenced_code_blocks("no code here"), QStringList{});
   }
 
+  void markdownSegments() {
+    const QVariantList segments = mosaic::ui::markdown_segments(
+        "Intro **bold**\n\n```python\nprint(1)\n```\nAfter\n```\nopen");
+    QCOMPARE(segments.size(), 4);
+    const auto at = [&](int i, const char* key) {
+      return segments[i].toMap().value(QLatin1String(key)).toString();
+    };
+    QCOMPARE(at(0, "kind"), QStringLiteral("text"));
+    QCOMPARE(at(0, "text"), QStringLiteral("Intro **bold**"));
+    QCOMPARE(at(1, "kind"), QStringLiteral("code"));
+    QCOMPARE(at(1, "language"), QStringLiteral("python"));
+    QCOMPARE(at(1, "text"), QStringLiteral("print(1)"));
+    QCOMPARE(at(2, "text"), QStringLiteral("After"));
+    QCOMPARE(at(3, "kind"), QStringLiteral("code"));
+    QCOMPARE(at(3, "text"), QStringLiteral("open"));
+    QVERIFY(mosaic::ui::markdown_segments("").isEmpty());
+  }
+
   void branchRowsCarryVersionsAndSwitch() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());

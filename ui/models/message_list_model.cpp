@@ -39,6 +39,8 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
       return row.status == QLatin1String("streaming");
     case CodeBlocksRole:
       return fenced_code_blocks(row.content);
+    case SegmentsRole:
+      return markdown_segments(row.content);
     case AttachmentNamesRole:
       return row.attachment_names;
     default:
@@ -60,6 +62,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
           {SiblingCountRole, "siblingCount"},
           {StreamingRole, "streaming"},
           {CodeBlocksRole, "codeBlocks"},
+          {SegmentsRole, "segments"},
           {AttachmentNamesRole, "attachmentNames"}};
 }
 
@@ -80,8 +83,9 @@ bool MessageListModel::setStreamingText(qint64 message_id, const QString& reason
   row.reasoning = reasoning;
   row.content = answer;
   row.status = QStringLiteral("streaming");
-  Q_EMIT dataChanged(index(i), index(i),
-                     {ContentRole, ReasoningRole, StatusRole, StreamingRole, CodeBlocksRole});
+  Q_EMIT dataChanged(
+      index(i), index(i),
+      {ContentRole, ReasoningRole, StatusRole, StreamingRole, CodeBlocksRole, SegmentsRole});
   return true;
 }
 
@@ -124,6 +128,44 @@ QStringList fenced_code_blocks(const QString& markdown) {
   }
   if (!fence.isEmpty()) blocks.append(body.join(QLatin1Char('\n')));
   return blocks;
+}
+
+QVariantList markdown_segments(const QString& markdown) {
+  QVariantList segments;
+  QStringList prose;
+  QStringList code;
+  QString fence;  // the opening fence while inside a block
+  QString language;
+  const auto flush_prose = [&] {
+    const QString text = prose.join(QLatin1Char('\n')).trimmed();
+    if (!text.isEmpty()) segments.append(QVariantMap{{"kind", "text"}, {"text", text}});
+    prose.clear();
+  };
+  for (const QString& line : markdown.split(QLatin1Char('\n'))) {
+    const QString trimmed = line.trimmed();
+    if (fence.isEmpty()) {
+      if (trimmed.startsWith(QLatin1String("```")) || trimmed.startsWith(QLatin1String("~~~"))) {
+        flush_prose();
+        fence = trimmed.left(3);
+        language = trimmed.mid(3).trimmed();
+        code.clear();
+      } else {
+        prose.append(line);
+      }
+    } else if (trimmed.startsWith(fence) && trimmed.mid(3).trimmed().isEmpty()) {
+      segments.append(QVariantMap{
+          {"kind", "code"}, {"text", code.join(QLatin1Char('\n'))}, {"language", language}});
+      fence.clear();
+    } else {
+      code.append(line);
+    }
+  }
+  if (!fence.isEmpty()) {  // still streaming (or never closed): show what there is
+    segments.append(QVariantMap{
+        {"kind", "code"}, {"text", code.join(QLatin1Char('\n'))}, {"language", language}});
+  }
+  flush_prose();
+  return segments;
 }
 
 }  // namespace mosaic::ui

@@ -7,6 +7,7 @@
 
 #include <QAbstractListModel>
 #include <QList>
+#include <QVariantList>
 
 #include "ui/core/ui_values.h"
 
@@ -31,6 +32,7 @@ class MessageListModel : public QAbstractListModel {
     SiblingCountRole,
     StreamingRole,
     CodeBlocksRole,
+    SegmentsRole,
     AttachmentNamesRole,
   };
 
@@ -61,5 +63,10 @@ class MessageListModel : public QAbstractListModel {
 // The bodies of the fenced code blocks (``` or ~~~) of a Markdown text, in
 // order, without the fences; an unclosed block runs to the end.
 QStringList fenced_code_blocks(const QString& markdown);
+
+// The text cut into Markdown prose and fenced code, in order, each a map with
+// "kind" ("text" or "code"), "text" and, for code, "language" (the info
+// string, possibly empty). The view styles code as its own card.
+QVariantList markdown_segments(const QString& markdown);
 
 }  // namespace mosaic::ui

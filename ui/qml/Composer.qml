@@ -59,7 +59,7 @@ Rectangle {
                         id: chipRow
                         anchors.centerIn: parent
                         spacing: 6
-                        Label { text: chip.checking ? "⏳" : (chip.error.length > 0 ? "⚠" : "📎"); color: theme.text }
+                        Label { text: chip.checking ? "…" : (chip.error.length > 0 ? "⚠" : "▤"); color: theme.text }
                         Label { text: chip.name; color: theme.text; elide: Text.ElideMiddle; Layout.maximumWidth: 200 }
                         Label { text: chip.size; color: theme.textMuted; font.pixelSize: theme.fontSize - 3 }
                         IconButton { text: "✕"; tip: qsTr("Remove %1").arg(chip.name); implicitWidth: 20; implicitHeight: 20; onClicked: chat.attachments.remove(chip.index) }
@@ -71,7 +71,7 @@ Rectangle {
         RowLayout {
             Layout.fillWidth: true
             spacing: 6
-            IconButton { text: "📎"; tip: qsTr("Attach files"); Layout.alignment: Qt.AlignBottom; onClicked: attachDialog.open() }
+            IconButton { text: "+"; font.pixelSize: theme.fontSize + 6; tip: qsTr("Attach files"); Layout.alignment: Qt.AlignBottom; onClicked: attachDialog.open() }
             ScrollView {
                 Layout.fillWidth: true
                 Layout.preferredHeight: Math.min(Math.max(input.implicitHeight, 36), 200)

@@ -6,7 +6,7 @@ ToolButton {
     id: control
     property string tip: ""
     property color tint: theme.textMuted
-    font.pixelSize: theme.fontSize
+    font.pixelSize: theme.fontSize - 2
     hoverEnabled: true
     Accessible.name: tip.length > 0 ? tip : text
     ToolTip.visible: hovered && tip.length > 0
@@ -21,7 +21,7 @@ ToolButton {
     }
     background: Rectangle {
         implicitWidth: 28
-        implicitHeight: 28
+        implicitHeight: 26
         radius: 8
         color: control.down ? theme.selection : (control.hovered ? theme.surfaceAlt : "transparent")
     }

@@ -19,7 +19,7 @@ Item {
     required property int siblingIndex
     required property int siblingCount
     required property bool streaming
-    required property var codeBlocks
+    required property var segments
     required property var attachmentNames
     readonly property bool isUser: role === "user"
     property bool editing: false
@@ -30,6 +30,69 @@ Item {
     implicitHeight: column.implicitHeight
     Accessible.role: Accessible.ListItem
     Accessible.name: (isUser ? qsTr("You: ") : qsTr("Assistant: ")) + content
+
+    Component {
+        id: prose
+        TextEdit {
+            property var segment: ({ text: "" })
+            readOnly: true
+            selectByMouse: true
+            wrapMode: TextEdit.Wrap
+            textFormat: TextEdit.MarkdownText
+            text: segment.text
+            color: theme.text
+            selectionColor: theme.accent
+            font.pixelSize: theme.fontSize
+            Accessible.name: qsTr("Answer text")
+            onLinkActivated: (link) => Qt.openUrlExternally(link)
+        }
+    }
+
+    Component {
+        id: codeCard
+        Rectangle {
+            property var segment: ({ text: "", language: "" })
+            radius: 10
+            color: theme.codeBackground
+            border.color: theme.border
+            implicitHeight: codeColumn.implicitHeight
+            ColumnLayout {
+                id: codeColumn
+                width: parent.width
+                spacing: 0
+                RowLayout {
+                    Layout.fillWidth: true
+                    Layout.leftMargin: 12
+                    Layout.rightMargin: 6
+                    Label { text: segment.language.length > 0 ? segment.language : qsTr("code"); color: theme.textMuted; font.pixelSize: theme.fontSize - 3; Layout.fillWidth: true }
+                    Button {
+                        id: copyCode
+                        text: qsTr("Copy")
+                        flat: true
+                        Accessible.name: qsTr("Copy code")
+                        font.pixelSize: theme.fontSize - 3
+                        onClicked: { chat.copyText(segment.text); window.showToast(qsTr("Code copied"), false) }
+                        contentItem: Text { text: copyCode.text; font: copyCode.font; color: copyCode.hovered ? theme.accent : theme.textMuted }
+                        background: Item {}
+                    }
+                }
+                Rectangle { Layout.fillWidth: true; height: 1; color: theme.border }
+                TextEdit {
+                    Layout.fillWidth: true
+                    Layout.margins: 12
+                    readOnly: true
+                    selectByMouse: true
+                    wrapMode: TextEdit.WrapAnywhere
+                    text: segment.text
+                    color: theme.text
+                    selectionColor: theme.accent
+                    font.family: theme.monoFont
+                    font.pixelSize: theme.fontSize - 1
+                    Accessible.name: qsTr("Code")
+                }
+            }
+        }
+    }
 
     ColumnLayout {
         id: column
@@ -55,7 +118,7 @@ Item {
                     required property string modelData
                     radius: 8; color: theme.surfaceAlt; border.color: theme.border
                     width: nameLabel.implicitWidth + 16; height: nameLabel.implicitHeight + 8
-                    Label { id: nameLabel; anchors.centerIn: parent; text: "📎 " + parent.modelData; color: theme.text; font.pixelSize: theme.fontSize - 2 }
+                    Label { id: nameLabel; anchors.centerIn: parent; text: parent.modelData; color: theme.text; font.pixelSize: theme.fontSize - 2 }
                 }
             }
         }
@@ -92,36 +155,53 @@ Item {
             }
         }
 
-        // The text: a bubble for the user, a card for the assistant.
+        // The user's text in a bubble.
         Rectangle {
-            id: bubble
-            visible: !message.editing
-            Layout.alignment: message.isUser ? Qt.AlignRight : Qt.AlignLeft
-            Layout.fillWidth: !message.isUser
-            Layout.maximumWidth: message.isUser ? message.width * 0.8 : message.width
-            implicitWidth: message.isUser ? Math.min(body.implicitWidth + 28, message.width * 0.8) : message.width
-            implicitHeight: body.implicitHeight + 24
-            radius: 14
-            color: message.isUser ? theme.userBubble : theme.surface
-            border.color: message.isUser ? "transparent" : theme.border
+            visible: message.isUser && !message.editing
+            Layout.alignment: Qt.AlignRight
+            Layout.maximumWidth: message.width * 0.8
+            implicitWidth: Math.min(userText.implicitWidth + 28, message.width * 0.8)
+            implicitHeight: userText.implicitHeight + 22
+            radius: 16
+            color: theme.userBubble
             TextEdit {
-                id: body
+                id: userText
                 anchors.fill: parent
-                anchors.margins: 12
+                anchors.margins: 11
+                anchors.leftMargin: 14
+                anchors.rightMargin: 14
                 readOnly: true
                 selectByMouse: true
                 wrapMode: TextEdit.Wrap
-                textFormat: message.isUser ? TextEdit.PlainText : TextEdit.MarkdownText
-                text: message.content.length > 0 ? message.content : (message.streaming ? "…" : "")
+                text: message.content
                 color: theme.text
                 selectionColor: theme.accent
                 font.pixelSize: theme.fontSize
                 Accessible.name: qsTr("Message text")
-                Accessible.role: Accessible.StaticText
-                onLinkActivated: (link) => Qt.openUrlExternally(link)
             }
         }
 
+        // The assistant's answer: Markdown prose, code blocks as their own cards.
+        Text {
+            id: typingDots
+            visible: !message.isUser && message.streaming && message.content.length === 0
+            text: "●  ●  ●"
+            color: theme.textMuted
+            Accessible.name: qsTr("Writing")
+            SequentialAnimation on opacity {
+                running: typingDots.visible; loops: Animation.Infinite
+                NumberAnimation { to: 0.3; duration: 500 } NumberAnimation { to: 1; duration: 500 }
+            }
+        }
+        Repeater {
+            model: message.isUser ? [] : message.segments
+            delegate: Loader {
+                required property var modelData
+                Layout.fillWidth: true
+                sourceComponent: modelData.kind === "code" ? codeCard : prose
+                onLoaded: item.segment = Qt.binding(() => modelData)
+            }
+        }
         // Inline editor for a user message (Enter saves as a new version).
         ColumnLayout {
             visible: message.editing
@@ -146,25 +226,6 @@ Item {
             }
         }
 
-        // Copy buttons for the code blocks of the answer.
-        Flow {
-            visible: !message.isUser && message.codeBlocks.length > 0 && !message.streaming
-            Layout.fillWidth: true
-            spacing: 6
-            Repeater {
-                model: message.codeBlocks
-                delegate: Button {
-                    required property string modelData
-                    required property int index
-                    text: message.codeBlocks.length > 1 ? qsTr("⧉ Copy code %1").arg(index + 1) : qsTr("⧉ Copy code")
-                    Accessible.name: text
-                    font.pixelSize: theme.fontSize - 2
-                    flat: true
-                    onClicked: { chat.copyText(modelData); window.showToast(qsTr("Code copied"), false) }
-                }
-            }
-        }
-
         Label {
             visible: message.status === "error" && message.errorText.length > 0
             text: message.errorText
@@ -181,9 +242,9 @@ Item {
             IconButton { visible: message.siblingCount > 1; text: "‹"; tip: qsTr("Previous version"); enabled: message.siblingIndex > 0; onClicked: chat.switchSibling(message.messageId, -1) }
             Label { visible: message.siblingCount > 1; text: (message.siblingIndex + 1) + "/" + message.siblingCount; color: theme.textMuted; font.pixelSize: theme.fontSize - 2; Accessible.name: qsTr("Version %1 of %2").arg(message.siblingIndex + 1).arg(message.siblingCount) }
             IconButton { visible: message.siblingCount > 1; text: "›"; tip: qsTr("Next version"); enabled: message.siblingIndex + 1 < message.siblingCount; onClicked: chat.switchSibling(message.messageId, 1) }
-            IconButton { text: "⧉"; tip: qsTr("Copy"); onClicked: { chat.copyText(message.content); window.showToast(qsTr("Copied"), false) } }
-            IconButton { visible: message.isUser; text: "✎"; tip: qsTr("Edit"); enabled: !chat.generating; onClicked: message.startEditing() }
-            IconButton { visible: !message.isUser; text: "↻"; tip: qsTr("Regenerate"); enabled: !chat.generating && chat.modelState === "ready"; onClicked: chat.regenerate(message.messageId) }
+            IconButton { text: qsTr("Copy"); tip: qsTr("Copy the message"); onClicked: { chat.copyText(message.content); window.showToast(qsTr("Copied"), false) } }
+            IconButton { visible: message.isUser; text: qsTr("Edit"); tip: qsTr("Edit (a new version)"); enabled: !chat.generating; onClicked: message.startEditing() }
+            IconButton { visible: !message.isUser; text: qsTr("Retry"); tip: qsTr("Regenerate (a new version)"); enabled: !chat.generating && chat.modelState === "ready"; onClicked: chat.regenerate(message.messageId) }
             Label {
                 visible: message.status === "incomplete"
                 text: qsTr("incomplete")

@@ -26,7 +26,7 @@ Rectangle {
         Button {
             id: newChat
             Layout.fillWidth: true
-            text: qsTr("＋  New chat")
+            text: qsTr("+  New chat")
             Accessible.name: qsTr("New chat")
             onClicked: { sidebar.conversationChosen(); chat.newConversation() }
             contentItem: Text { text: newChat.text; color: theme.accentText; font.bold: true; horizontalAlignment: Text.AlignHCenter; verticalAlignment: Text.AlignVCenter; font.pixelSize: theme.fontSize }
@@ -76,7 +76,7 @@ Rectangle {
                     spacing: 2
                     RowLayout {
                         Layout.fillWidth: true
-                        Label { visible: row.pinned; text: "📌"; font.pixelSize: theme.fontSize - 3 }
+                        Label { visible: row.pinned; text: "★"; color: theme.accent; font.pixelSize: theme.fontSize - 2; Accessible.name: qsTr("Pinned") }
                         Label { visible: !row.renaming; text: row.title; color: theme.text; font.bold: row.highlighted; elide: Text.ElideRight; Layout.fillWidth: true }
                         TextField {
                             id: renameField

@@ -48,7 +48,18 @@ class EndToEndTest : public QObject {
     std::printf("screenshot: %s\n", qPrintable(path));
   }
 
-  QObject* child(const char* name) { return window_->findChild<QObject*>(QLatin1String(name)); }
+  // By objectName, through the visual tree too (view delegates have no QObject parent there).
+  QObject* child(const char* name) {
+    if (QObject* found = window_->findChild<QObject*>(QLatin1String(name))) return found;
+    QList<QQuickItem*> pending{window_->contentItem()};
+    while (!pending.isEmpty()) {
+      QQuickItem* item = pending.takeFirst();
+      if (item->objectName() == QLatin1String(name)) return item;
+      if (QObject* found = item->findChild<QObject*>(QLatin1String(name))) return found;
+      pending.append(item->childItems());
+    }
+    return nullptr;
+  }
 
  private Q_SLOTS:
   void initTestCase() {
@@ -176,6 +187,9 @@ class EndToEndTest : public QObject {
     QCOMPARE(chat_->messageModel().count(), 2);
     QVERIFY(chat_->messageModel().rows()[1].content.contains("```python"));
     QCOMPARE(chat_->currentTitle(), QStringLiteral("Fibonacci in Python"));
+    QObject* toggle = child("reasoningToggle");  // the seeded reply is the only one with reasoning
+    QVERIFY(toggle);
+    QMetaObject::invokeMethod(toggle, "clicked");
     screenshot("chat-code-reasoning");
   }
 

@@ -136,6 +136,7 @@ Item {
                 anchors.margins: 8
                 Button {
                     id: reasoningToggle
+                    objectName: "reasoningToggle"
                     flat: true
                     text: (message.showReasoning ? "▾ " : "▸ ") + (message.streaming && message.content.length === 0 ? qsTr("Thinking…") : qsTr("Thought process"))
                     Accessible.name: message.showReasoning ? qsTr("Hide reasoning") : qsTr("Show reasoning")

@@ -18,11 +18,12 @@ ScrollView {
         spacing: 16
         ColumnLayout {
             Layout.fillWidth: true
+            Layout.preferredWidth: 1  // takes the room left by the control
             spacing: 0
             Label { text: label; color: theme.text }
-            Label { text: hint; color: theme.textMuted; font.pixelSize: theme.fontSize - 3; visible: hint.length > 0; wrapMode: Text.Wrap; Layout.fillWidth: true }
+            Label { text: hint; color: theme.textMuted; font.pixelSize: theme.fontSize - 3; wrapMode: Text.Wrap; Layout.fillWidth: true }
         }
-        Item { id: holder; implicitWidth: 240; implicitHeight: childrenRect.height }
+        Item { id: holder; Layout.preferredWidth: 240; Layout.alignment: Qt.AlignVCenter; implicitHeight: childrenRect.height }
     }
 
     component DecimalSlider: RowLayout {
@@ -47,7 +48,14 @@ ScrollView {
         RowLayout {
             Layout.fillWidth: true
             Label { text: qsTr("Settings"); font.pixelSize: theme.fontSize + 10; font.bold: true; color: theme.text; Layout.fillWidth: true }
-            Button { text: qsTr("Done"); Accessible.name: qsTr("Close settings"); highlighted: true; onClicked: page.closeRequested() }
+            Button {
+                id: doneButton
+                text: qsTr("Done")
+                Accessible.name: qsTr("Close settings")
+                onClicked: page.closeRequested()
+                contentItem: Text { text: doneButton.text; color: theme.accentText; font.bold: true; horizontalAlignment: Text.AlignHCenter; verticalAlignment: Text.AlignVCenter }
+                background: Rectangle { implicitWidth: 96; implicitHeight: 36; radius: 18; color: theme.accent }
+            }
         }
 
         Label { text: qsTr("Sampling"); font.bold: true; color: theme.accent }

@@ -18,7 +18,7 @@ Rectangle {
 
         RowLayout {
             Layout.fillWidth: true
-            Image { source: "qrc:/Mosaic/resources/mosaic.svg"; sourceSize.width: 24; sourceSize.height: 24; Accessible.ignored: true }
+            Logo { size: 22 }
             Label { text: "Mosaic"; font.pixelSize: theme.fontSize + 3; font.bold: true; color: theme.text; Layout.fillWidth: true }
             IconButton { text: "⚙"; tip: qsTr("Settings (Ctrl+,)"); onClicked: sidebar.settingsRequested() }
         }

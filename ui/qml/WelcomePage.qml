@@ -15,7 +15,7 @@ ScrollView {
         spacing: 18
 
         Item { Layout.preferredHeight: 36 }
-        Image { source: "qrc:/Mosaic/resources/mosaic.svg"; sourceSize.width: 56; sourceSize.height: 56; Layout.alignment: Qt.AlignHCenter; Accessible.ignored: true }
+        Logo { size: 52; Layout.alignment: Qt.AlignHCenter }
         Label {
             Layout.fillWidth: true
             horizontalAlignment: Text.AlignHCenter

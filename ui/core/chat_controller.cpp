@@ -1,0 +1,420 @@
+#include "ui/core/chat_controller.h"
+
+#include <QClipboard>
+#include <QGuiApplication>
+
+#include "ui/core/store_queries.h"
+
+namespace mosaic::ui {
+namespace {
+
+constexpr int kStreamTickMs = 33;  // ~30 Hz: smooth to the eye, cheap at any token rate
+constexpr int kSearchLimit = 40;
+
+QString count_text(quint64 n) {
+  if (n >= 1'000'000'000ULL) return QStringLiteral("%1 B").arg(n / 1e9, 0, 'f', 1);
+  if (n >= 1'000'000ULL) return QStringLiteral("%1 M").arg(n / 1e6, 0, 'f', 1);
+  if (n >= 1'000ULL) return QStringLiteral("%1 K").arg(n / 1e3, 0, 'f', 1);
+  return QString::number(n);
+}
+
+QString bytes_text(quint64 n) { return QStringLiteral("%1 GB").arg(n / 1e9, 0, 'f', 2); }
+
+}  // namespace
+
+ChatController::ChatController(const QString& database_path, SettingsModel& settings,
+                               QObject* parent)
+    : QObject(parent), settings_(settings) {
+  register_ui_value_types();
+  // Errors of fire-and-forget writes arrive on the store thread; shown here.
+  store_ = std::make_unique<store::StoreWorker>(
+      database_path.toStdString(), store::StoreOptions{}, [this](const store::StoreError& e) {
+        const QString message = QString::fromUtf8(e.what());
+        QMetaObject::invokeMethod(
+            this, [this, message] { Q_EMIT errorOccurred(message); }, Qt::QueuedConnection);
+      });
+  engine_ = std::make_unique<EngineWorker>(*store_, stream_buffer_);
+  connect(
+      engine_.get(), &EngineWorker::loadProgress, this,
+      [this](double fraction) {
+        load_progress_ = fraction;
+        Q_EMIT loadProgressChanged();
+      },
+      Qt::QueuedConnection);
+  connect(engine_.get(), &EngineWorker::modelLoaded, this, &ChatController::onModelLoaded,
+          Qt::QueuedConnection);
+  connect(engine_.get(), &EngineWorker::modelLoadFailed, this, &ChatController::onModelLoadFailed,
+          Qt::QueuedConnection);
+  connect(engine_.get(), &EngineWorker::turnStarted, this, &ChatController::onTurnStarted,
+          Qt::QueuedConnection);
+  connect(engine_.get(), &EngineWorker::turnFinished, this, &ChatController::onTurnFinished,
+          Qt::QueuedConnection);
+  stream_timer_.setInterval(kStreamTickMs);
+  connect(&stream_timer_, &QTimer::timeout, this, &ChatController::drainStream);
+  refreshConversations();
+}
+
+ChatController::~ChatController() {
+  engine_.reset();  // stops a reply (kept as incomplete) and frees the model
+  store_.reset();   // runs the writes still queued, then closes the database
+}
+
+template <typename Result>
+void ChatController::query(std::function<Result(store::ConversationStore&)> work,
+                           std::function<void(Result)> done) {
+  store_->submit([this, work, done](store::ConversationStore& s) {
+    try {
+      Result result = work(s);
+      QMetaObject::invokeMethod(
+          this, [done, result] { done(result); }, Qt::QueuedConnection);
+    } catch (const std::exception& e) {
+      const QString message = QString::fromUtf8(e.what());
+      QMetaObject::invokeMethod(
+          this, [this, message] { Q_EMIT errorOccurred(message); }, Qt::QueuedConnection);
+    }
+  });
+}
+
+void ChatController::write(std::function<void(store::ConversationStore&)> work,
+                           std::function<void()> done) {
+  query<int>(
+      [work](store::ConversationStore& s) {
+        work(s);
+        return 0;
+      },
+      [done](int) {
+        if (done) done();
+      });
+}
+
+QString ChatController::currentTitle() const {
+  return current_id_ == 0 ? tr("New chat") : conversations_.titleOf(current_id_);
+}
+
+// ---- Model ------------------------------------------------------------------
+
+void ChatController::loadModel(const QString& path_or_url) {
+  const QUrl url(path_or_url);
+  const QString path = url.isLocalFile() ? url.toLocalFile() : path_or_url;
+  if (path.trimmed().isEmpty()) return;
+  if (generating_) {
+    Q_EMIT errorOccurred(tr("Stop the reply before loading another model"));
+    return;
+  }
+  model_state_ = QStringLiteral("loading");
+  load_progress_ = 0;
+  model_info_ = {{"path", path}};
+  Q_EMIT modelChanged();
+  Q_EMIT loadProgressChanged();
+  engine_->loadModel(path, settings_.sessionParams());
+}
+
+void ChatController::cancelLoad() { engine_->cancelLoad(); }
+
+void ChatController::onModelLoaded(const ModelSummary& s) {
+  model_state_ = QStringLiteral("ready");
+  model_info_ = {
+      {"path", s.path},
+      {"name", s.name},
+      {"architecture", s.architecture},
+      {"quantization", s.quantization},
+      {"paramsTotal", count_text(s.params_total)},
+      {"paramsActive", count_text(s.params_active)},
+      {"experts", s.experts > 0 ? tr("%1 experts, %2 active").arg(s.experts).arg(s.experts_used)
+                                : tr("dense")},
+      {"contextLength", s.context_length},
+      {"memory", bytes_text(s.memory_bytes)},
+      {"templateNote", s.template_note},
+  };
+  settings_.addRecentModel(s.path);
+  Q_EMIT modelChanged();
+  if (!s.template_note.isEmpty()) Q_EMIT noticeOccurred(s.template_note);
+}
+
+void ChatController::onModelLoadFailed(const QString& message) {
+  model_state_ = QStringLiteral("none");
+  model_info_.clear();
+  Q_EMIT modelChanged();
+  Q_EMIT errorOccurred(message);
+}
+
+// ---- Conversations ----------------------------------------------------------
+
+void ChatController::refreshConversations() {
+  query<QList<ConversationRow>>(conversation_rows, [this](QList<ConversationRow> rows) {
+    conversations_.setRows(std::move(rows));
+    Q_EMIT currentChanged();  // the title may have been set by the first message
+    Q_EMIT conversationsLoaded();
+  });
+}
+
+void ChatController::setCurrent(qint64 conversation_id) {
+  if (current_id_ == conversation_id) return;
+  current_id_ = conversation_id;
+  settings_.setLastConversationId(conversation_id);
+  Q_EMIT currentChanged();
+}
+
+void ChatController::refreshBranch() {
+  const qint64 id = current_id_;
+  if (id == 0) {
+    messages_.clear();
+    Q_EMIT branchLoaded();
+    return;
+  }
+  query<QList<MessageRow>>([id](store::ConversationStore& s) { return branch_rows(s, id); },
+                           [this, id](QList<MessageRow> rows) {
+                             if (id != current_id_) return;  // the user moved on meanwhile
+                             messages_.setRows(std::move(rows));
+                             if (streaming_reply_id_ != 0) {
+                               messages_.setStreamingText(streaming_reply_id_, stream_reasoning_,
+                                                          stream_answer_);
+                             }
+                             Q_EMIT branchLoaded();
+                           });
+}
+
+void ChatController::newConversation() {
+  setCurrent(0);
+  messages_.clear();
+}
+
+void ChatController::selectConversation(qint64 conversation_id) {
+  setCurrent(conversation_id);
+  refreshBranch();
+}
+
+void ChatController::rename(qint64 conversation_id, const QString& title) {
+  const QString trimmed = title.trimmed();
+  if (trimmed.isEmpty()) return;
+  conversations_.rename(conversation_id, trimmed);
+  Q_EMIT currentChanged();
+  const std::string text = trimmed.toStdString();
+  write([conversation_id, text](store::ConversationStore& s) {
+    s.rename_conversation(conversation_id, text);
+  });
+}
+
+void ChatController::togglePin(qint64 conversation_id) {
+  const int row = conversations_.indexOf(conversation_id);
+  if (row < 0) return;
+  const bool pinned = !conversations_.rows()[row].pinned;
+  conversations_.setPinned(conversation_id, pinned);
+  write([conversation_id, pinned](store::ConversationStore& s) {
+    s.set_pinned(conversation_id, pinned ? store::Pinned::Yes : store::Pinned::No);
+  });
+}
+
+void ChatController::deleteConversation(qint64 conversation_id) {
+  if (generating_ && conversation_id == current_id_) {
+    Q_EMIT errorOccurred(tr("Stop the reply before deleting this conversation"));
+    return;
+  }
+  deleted_id_ = conversation_id;
+  deleted_title_ = conversations_.titleOf(conversation_id);
+  conversations_.remove(conversation_id);
+  if (conversation_id == current_id_) newConversation();
+  Q_EMIT undoChanged();
+  write([conversation_id](store::ConversationStore& s) { s.trash_conversation(conversation_id); });
+}
+
+void ChatController::undoDelete() {
+  const qint64 id = deleted_id_;
+  if (id == 0) return;
+  deleted_id_ = 0;
+  deleted_title_.clear();
+  Q_EMIT undoChanged();
+  write([id](store::ConversationStore& s) { s.restore_conversation(id); },
+        [this] { refreshConversations(); });
+}
+
+// ---- Turns ------------------------------------------------------------------
+
+void ChatController::setGenerating(bool generating) {
+  if (generating_ == generating) return;
+  generating_ = generating;
+  if (generating) {
+    stream_timer_.start();
+  } else {
+    stream_timer_.stop();
+  }
+  Q_EMIT generatingChanged();
+}
+
+void ChatController::startTurn(TurnRequest request) {
+  if (model_state_ != QLatin1String("ready")) {
+    Q_EMIT errorOccurred(tr("Load a model first: open a GGUF file from the welcome page"));
+    return;
+  }
+  if (generating_) return;
+  request.settings = settings_.generationSettings();
+  stream_buffer_.take();  // nothing left over from an earlier reply
+  stream_reasoning_.clear();
+  stream_answer_.clear();
+  streaming_reply_id_ = 0;
+  setGenerating(true);
+  engine_->startTurn(request);
+}
+
+void ChatController::send(const QString& text) {
+  const QString trimmed = text.trimmed();
+  if (trimmed.isEmpty() && attachments_.validPaths().isEmpty()) return;
+  if (attachments_.checking()) {
+    Q_EMIT errorOccurred(tr("Still checking the attached files; send again in a moment"));
+    return;
+  }
+  if (model_state_ != QLatin1String("ready")) {
+    Q_EMIT errorOccurred(tr("Load a model first: open a GGUF file from the welcome page"));
+    return;
+  }
+  if (generating_) return;
+  TurnRequest request;
+  request.kind = TurnKind::Send;
+  request.conversation_id = current_id_;
+  request.text = trimmed;
+  request.attachment_paths = attachments_.validPaths();
+  attachments_.clear();
+  // Shown at once; the stored rows replace these when the turn starts.
+  QList<MessageRow> rows = messages_.rows();
+  MessageRow user;
+  user.role = QStringLiteral("user");
+  user.content = trimmed;
+  user.status = QStringLiteral("complete");
+  MessageRow reply;
+  reply.id = -1;
+  reply.role = QStringLiteral("assistant");
+  reply.status = QStringLiteral("streaming");
+  rows << user << reply;
+  messages_.setRows(rows);
+  startTurn(request);
+}
+
+void ChatController::stop() { engine_->stopTurn(); }
+
+void ChatController::regenerate(qint64 message_id) {
+  TurnRequest request;
+  request.kind = TurnKind::Regenerate;
+  request.conversation_id = current_id_;
+  request.message_id = message_id;
+  startTurn(request);
+}
+
+void ChatController::edit(qint64 message_id, const QString& text) {
+  if (text.trimmed().isEmpty()) return;
+  TurnRequest request;
+  request.kind = TurnKind::Edit;
+  request.conversation_id = current_id_;
+  request.message_id = message_id;
+  request.text = text.trimmed();
+  startTurn(request);
+}
+
+void ChatController::continueReply(qint64 message_id) {
+  TurnRequest request;
+  request.kind = TurnKind::Continue;
+  request.conversation_id = current_id_;
+  request.message_id = message_id;
+  startTurn(request);
+}
+
+void ChatController::switchSibling(qint64 message_id, int delta) {
+  if (generating_) {
+    Q_EMIT errorOccurred(tr("Wait for the reply to finish before switching versions"));
+    return;
+  }
+  query<qint64>([message_id, delta](
+                    store::ConversationStore& s) { return switch_sibling(s, message_id, delta); },
+                [this](qint64 conversation_id) {
+                  if (conversation_id == current_id_) refreshBranch();
+                });
+}
+
+void ChatController::onTurnStarted(const TurnStart& start) {
+  streaming_reply_id_ = start.reply_message_id;
+  stream_reasoning_ = start.base_reasoning;
+  stream_answer_ = start.base_answer;
+  Q_EMIT generatingChanged();  // streamingMessageId
+  const bool new_conversation = current_id_ == 0;
+  if (new_conversation || start.conversation_id == current_id_) {
+    setCurrent(start.conversation_id);
+    refreshBranch();
+  }
+  if (new_conversation) refreshConversations();
+}
+
+void ChatController::drainStream() {
+  if (streaming_reply_id_ == 0) return;  // text waits until the reply's row is known
+  const turns::SplitText piece = stream_buffer_.take();
+  if (piece.reasoning.empty() && piece.answer.empty()) return;
+  stream_reasoning_ += to_qstring(piece.reasoning);
+  stream_answer_ += to_qstring(piece.answer);
+  messages_.setStreamingText(streaming_reply_id_, stream_reasoning_, stream_answer_);
+}
+
+void ChatController::onTurnFinished(const TurnEnd& end) {
+  drainStream();
+  streaming_reply_id_ = 0;
+  setGenerating(false);
+  Q_EMIT generatingChanged();
+  if (!end.notice.isEmpty()) Q_EMIT noticeOccurred(end.notice);
+  if (!end.error.isEmpty()) Q_EMIT errorOccurred(end.error);
+  if (current_id_ == 0 && end.conversation_id != 0) setCurrent(end.conversation_id);
+  refreshBranch();
+  refreshConversations();
+  Q_EMIT turnFinished(end.status);
+}
+
+// ---- Search -----------------------------------------------------------------
+
+void ChatController::search(const QString& query_text) {
+  query<QList<SearchRow>>(
+      [query_text](store::ConversationStore& s) {
+        return search_rows(s, query_text, kSearchLimit);
+      },
+      [this](QList<SearchRow> rows) {
+        search_results_.setRows(std::move(rows));
+        Q_EMIT searchFinished();
+      });
+}
+
+void ChatController::openSearchHit(qint64 conversation_id, qint64 message_id) {
+  if (generating_ && conversation_id == current_id_) {
+    Q_EMIT scrollToMessage(message_id);
+    return;
+  }
+  query<qint64>([message_id](store::ConversationStore& s) { return reveal_message(s, message_id); },
+                [this, message_id](qint64 id) {
+                  setCurrent(id);
+                  const qint64 wanted = message_id;
+                  auto connection = std::make_shared<QMetaObject::Connection>();
+                  *connection = connect(this, &ChatController::branchLoaded, this,
+                                        [this, wanted, connection] {
+                                          disconnect(*connection);
+                                          Q_EMIT scrollToMessage(wanted);
+                                        });
+                  refreshBranch();
+                });
+}
+
+// ---- Attachments and clipboard ------------------------------------------------
+
+void ChatController::addAttachments(const QList<QUrl>& urls) { attachments_.addUrls(urls); }
+
+bool ChatController::addFromMimeData(const QMimeData* mime) {
+  if (mime == nullptr || !mime->hasUrls()) return false;
+  QList<QUrl> files;
+  for (const QUrl& url : mime->urls()) {
+    if (url.isLocalFile()) files.append(url);
+  }
+  if (files.isEmpty()) return false;
+  attachments_.addUrls(files);
+  return true;
+}
+
+bool ChatController::pasteFiles() {
+  return addFromMimeData(QGuiApplication::clipboard()->mimeData());
+}
+
+void ChatController::copyText(const QString& text) { QGuiApplication::clipboard()->setText(text); }
+
+}  // namespace mosaic::ui

@@ -1,0 +1,163 @@
+// What QML talks to: the models it shows and the operations it calls.
+// Created in main() and handed to QML as a context property (no singleton).
+// Owns the store's thread (StoreWorker) and the engine's thread
+// (EngineWorker); every store read and every engine request goes to those
+// threads and comes back as a queued call carrying values, so the GUI thread
+// never waits for the model, the database or the disk. Only this object (on
+// the GUI thread) changes the list models.
+#pragma once
+
+#include <QMimeData>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+#include <QVariantMap>
+#include <functional>
+#include <memory>
+
+#include "app/store/store_worker.h"
+#include "ui/core/engine_worker.h"
+#include "ui/core/stream_buffer.h"
+#include "ui/models/attachment_list_model.h"
+#include "ui/models/conversation_list_model.h"
+#include "ui/models/message_list_model.h"
+#include "ui/models/search_results_model.h"
+#include "ui/models/settings_model.h"
+
+namespace mosaic::ui {
+
+class ChatController : public QObject {
+  Q_OBJECT
+  Q_PROPERTY(QObject* conversations READ conversations CONSTANT)
+  Q_PROPERTY(QObject* messages READ messages CONSTANT)
+  Q_PROPERTY(QObject* settings READ settings CONSTANT)
+  Q_PROPERTY(QObject* attachments READ attachments CONSTANT)
+  Q_PROPERTY(QObject* searchResults READ searchResults CONSTANT)
+  Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentChanged)
+  Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentChanged)
+  Q_PROPERTY(QString modelState READ modelState NOTIFY modelChanged)  // none, loading, ready
+  Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
+  Q_PROPERTY(QVariantMap modelInfo READ modelInfo NOTIFY modelChanged)
+  Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
+  Q_PROPERTY(qint64 streamingMessageId READ streamingMessageId NOTIFY generatingChanged)
+  Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY undoChanged)
+  Q_PROPERTY(QString deletedTitle READ deletedTitle NOTIFY undoChanged)
+
+ public:
+  // Opens the database at `database_path` on its own thread; throws the
+  // store's StoreError (naming the file and the reason) when it cannot.
+  ChatController(const QString& database_path, SettingsModel& settings, QObject* parent = nullptr);
+  ~ChatController() override;
+
+  QObject* conversations() { return &conversations_; }
+  QObject* messages() { return &messages_; }
+  QObject* settings() { return &settings_; }
+  QObject* attachments() { return &attachments_; }
+  QObject* searchResults() { return &search_results_; }
+  ConversationListModel& conversationModel() { return conversations_; }
+  MessageListModel& messageModel() { return messages_; }
+  AttachmentListModel& attachmentModel() { return attachments_; }
+  SearchResultsModel& searchModel() { return search_results_; }
+
+  qint64 currentConversationId() const { return current_id_; }
+  QString currentTitle() const;
+  QString modelState() const { return model_state_; }
+  double loadProgress() const { return load_progress_; }
+  QVariantMap modelInfo() const { return model_info_; }
+  bool generating() const { return generating_; }
+  qint64 streamingMessageId() const { return streaming_reply_id_; }
+  bool canUndoDelete() const { return deleted_id_ != 0; }
+  QString deletedTitle() const { return deleted_title_; }
+
+  // ---- Model ----
+  // A path or a file:// URL.
+  Q_INVOKABLE void loadModel(const QString& path_or_url);
+  Q_INVOKABLE void cancelLoad();
+
+  // ---- Conversations ----
+  Q_INVOKABLE void newConversation();
+  Q_INVOKABLE void selectConversation(qint64 conversation_id);
+  Q_INVOKABLE void rename(qint64 conversation_id, const QString& title);
+  Q_INVOKABLE void togglePin(qint64 conversation_id);
+  // Moves the conversation to the trash; undoDelete() brings it back.
+  Q_INVOKABLE void deleteConversation(qint64 conversation_id);
+  Q_INVOKABLE void undoDelete();
+  Q_INVOKABLE void refreshConversations();
+
+  // ---- Turns ----
+  Q_INVOKABLE void send(const QString& text);
+  Q_INVOKABLE void stop();
+  Q_INVOKABLE void regenerate(qint64 message_id);
+  Q_INVOKABLE void edit(qint64 message_id, const QString& text);
+  Q_INVOKABLE void continueReply(qint64 message_id);
+  Q_INVOKABLE void switchSibling(qint64 message_id, int delta);
+
+  // ---- Search ----
+  Q_INVOKABLE void search(const QString& query);
+  // Opens the hit's conversation with the message on the shown branch, then
+  // emits scrollToMessage.
+  Q_INVOKABLE void openSearchHit(qint64 conversation_id, qint64 message_id);
+
+  // ---- Attachments and clipboard ----
+  Q_INVOKABLE void addAttachments(const QList<QUrl>& urls);
+  // Files of a drop or a paste; false when the data holds no file URLs.
+  bool addFromMimeData(const QMimeData* mime);
+  // Ctrl+V in the input: attaches copied files; false leaves the paste to the text field.
+  Q_INVOKABLE bool pasteFiles();
+  Q_INVOKABLE void copyText(const QString& text);
+
+ Q_SIGNALS:
+  void currentChanged();
+  void modelChanged();
+  void loadProgressChanged();
+  void generatingChanged();
+  void undoChanged();
+  void branchLoaded();
+  void conversationsLoaded();
+  void searchFinished();
+  void turnFinished(const QString& status);
+  void scrollToMessage(qint64 message_id);
+  // Something the user should read (a failed load, a failed turn, a store error).
+  void errorOccurred(const QString& message);
+  void noticeOccurred(const QString& message);
+
+ private:
+  // Runs `work` on the store's thread and `done` with its result here.
+  template <typename Result>
+  void query(std::function<Result(store::ConversationStore&)> work,
+             std::function<void(Result)> done);
+  void write(std::function<void(store::ConversationStore&)> work, std::function<void()> done = {});
+  void refreshBranch();
+  void setCurrent(qint64 conversation_id);
+  void setGenerating(bool generating);
+  void startTurn(TurnRequest request);
+  void drainStream();
+  void onModelLoaded(const ModelSummary& summary);
+  void onModelLoadFailed(const QString& message);
+  void onTurnStarted(const TurnStart& start);
+  void onTurnFinished(const TurnEnd& end);
+
+  SettingsModel& settings_;
+  ConversationListModel conversations_;
+  MessageListModel messages_;
+  AttachmentListModel attachments_;
+  SearchResultsModel search_results_;
+  qint64 current_id_ = 0;
+  QString model_state_ = QStringLiteral("none");
+  double load_progress_ = 0;
+  QVariantMap model_info_;
+  bool generating_ = false;
+  qint64 streaming_reply_id_ = 0;
+  QString stream_reasoning_;
+  QString stream_answer_;
+  QTimer stream_timer_;
+  qint64 deleted_id_ = 0;
+  QString deleted_title_;
+  StreamBuffer stream_buffer_;
+  // Declared last: destroyed first (engine before store), so their threads
+  // stop before anything they post to goes away.
+  std::unique_ptr<store::StoreWorker> store_;
+  std::unique_ptr<EngineWorker> engine_;
+};
+
+}  // namespace mosaic::ui

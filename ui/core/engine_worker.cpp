@@ -1,0 +1,213 @@
+#include "ui/core/engine_worker.h"
+
+#include <QFileInfo>
+#include <QMimeDatabase>
+#include <fstream>
+#include <optional>
+
+#include "app/turns/store_access.h"
+#include "app/turns/turn_runner.h"
+#include "ui/core/store_queries.h"
+
+namespace mosaic::ui {
+namespace {
+
+constexpr qint64 kMaxExtractedTextBytes = 2 * 1024 * 1024;  // more would not fit a context anyway
+
+bool is_text_mime(const QString& mime) {
+  return mime.startsWith("text/") || mime == "application/json" || mime == "application/xml" ||
+         mime == "application/x-yaml" || mime.endsWith("+xml") ||
+         mime == "application/x-shellscript";
+}
+
+std::string read_text(const QString& path) {
+  std::ifstream in(path.toStdString(), std::ios::binary);
+  std::string text(static_cast<size_t>(kMaxExtractedTextBytes), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
+}
+
+}  // namespace
+
+struct EngineWorker::Loaded {
+  Loaded(app::ModelPtr m, const mosaic_session_params& params, store::StoreWorker& store,
+         const std::string& model_path)
+      : model(std::move(m)),
+        engine(model.get(), params),
+        access(store),
+        runner(access, engine, model_path),
+        model_path(model_path) {}
+  app::ModelPtr model;
+  turns::ChatEngine engine;
+  turns::WorkerStoreAccess access;
+  turns::TurnRunner runner;
+  std::string model_path;
+};
+
+EngineWorker::EngineWorker(store::StoreWorker& store, StreamBuffer& buffer, QObject* parent)
+    : QObject(parent), store_(store), buffer_(buffer), thread_([this] { run(); }) {}
+
+EngineWorker::~EngineWorker() {
+  {
+    std::lock_guard lock(mutex_);
+    quitting_ = true;
+    jobs_.clear();  // queued requests are dropped; the running one is asked to stop
+  }
+  stop_turn_ = true;
+  cancel_load_ = true;
+  wake_.notify_one();
+  thread_.join();
+}
+
+void EngineWorker::post(std::function<void()> job) {
+  {
+    std::lock_guard lock(mutex_);
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+void EngineWorker::run() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return quitting_ || !jobs_.empty(); });
+      if (quitting_) break;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job();
+  }
+  loaded_.reset();  // the model is freed on the thread that used it
+}
+
+void EngineWorker::loadModel(const QString& path, const mosaic_session_params& params) {
+  cancel_load_ = false;
+  post([this, path, params] { doLoad(path, params); });
+}
+
+void EngineWorker::startTurn(const TurnRequest& request) {
+  stop_turn_ = false;
+  post([this, request] { doTurn(request); });
+}
+
+void EngineWorker::doLoad(const QString& path, const mosaic_session_params& params) {
+  loaded_.reset();  // two models at once may not fit in memory
+  double last_reported = -1;
+  try {
+    app::ModelPtr model = app::load_model(path.toStdString(), [&](float fraction) {
+      if (fraction - last_reported >= 0.01 || fraction >= 1.0f) {
+        last_reported = fraction;
+        Q_EMIT loadProgress(fraction);
+      }
+      return !cancel_load_.load();
+    });
+    auto loaded = std::make_unique<Loaded>(std::move(model), params, store_, path.toStdString());
+    const mosaic_model_info info = app::model_info(loaded->model.get());
+    ModelSummary summary;
+    summary.path = path;
+    summary.name = QString::fromUtf8(info.name);
+    if (summary.name.isEmpty()) summary.name = QFileInfo(path).completeBaseName();
+    summary.architecture = QString::fromUtf8(info.architecture);
+    summary.quantization = QString::fromUtf8(info.quantization);
+    summary.params_total = info.n_params_total;
+    summary.params_active = info.n_params_active;
+    summary.experts = info.n_expert;
+    summary.experts_used = info.n_expert_used;
+    summary.context_length = loaded->engine.context_length();
+    summary.memory_bytes =
+        info.file_bytes + info.kv_bytes_per_token * static_cast<uint64_t>(summary.context_length);
+    summary.template_note = to_qstring(loaded->engine.chat_template().problem());
+    loaded_ = std::move(loaded);
+    Q_EMIT modelLoaded(summary);
+  } catch (const app::EngineError& e) {
+    Q_EMIT modelLoadFailed(e.status() == MOSAIC_ERR_CANCELLED
+                               ? tr("Loading %1 was cancelled").arg(path)
+                               : QString::fromUtf8(e.what()));
+  } catch (const std::exception& e) {
+    Q_EMIT modelLoadFailed(tr("Cannot load %1: %2").arg(path, QString::fromUtf8(e.what())));
+  }
+}
+
+void EngineWorker::doTurn(const TurnRequest& request) {
+  TurnEnd end;
+  end.conversation_id = request.conversation_id;
+  if (!loaded_) {
+    end.status = QStringLiteral("error");
+    end.error = tr("No model is loaded: open a GGUF model file first");
+    Q_EMIT turnFinished(end);
+    return;
+  }
+  turns::WorkerStoreAccess& access = loaded_->access;
+  try {
+    qint64 conversation_id = request.conversation_id;
+    if (request.kind == TurnKind::Send && conversation_id == 0) {
+      access.run_and_wait([&](store::ConversationStore& s) {
+        store::NewConversation fields;
+        fields.model = loaded_->model_path;
+        conversation_id = s.create_conversation(fields).id;
+      });
+    }
+    end.conversation_id = conversation_id;
+    const bool new_user_message = request.kind == TurnKind::Send || request.kind == TurnKind::Edit;
+
+    turns::TurnEvents events;
+    events.on_started = [&](int64_t user_id, int64_t reply_id) {
+      TurnStart start;
+      access.run_and_wait([&](store::ConversationStore& s) {
+        // Attached before the prompt is built, so the model sees the files' text.
+        if (new_user_message) {
+          for (const QString& path : request.attachment_paths) {
+            store::AttachmentInfo info;
+            info.mime_type = QMimeDatabase().mimeTypeForFile(path).name().toStdString();
+            info.original_name = QFileInfo(path).fileName().toStdString();
+            if (is_text_mime(QString::fromStdString(info.mime_type))) {
+              info.extracted_text = read_text(path);
+            }
+            s.link_attachment(user_id, s.add_attachment_file(path.toStdString(), info).id);
+          }
+        }
+        const store::Message reply = s.get_message(reply_id);
+        start.conversation_id = reply.conversation_id;
+        start.base_reasoning = to_qstring(reply.reasoning);
+        start.base_answer = to_qstring(reply.content);
+      });
+      start.user_message_id = user_id;
+      start.reply_message_id = reply_id;
+      end.reply_message_id = reply_id;
+      Q_EMIT turnStarted(start);
+    };
+    events.on_text = [this](const turns::SplitText& piece) { buffer_.append(piece); };
+    events.should_stop = [this] { return stop_turn_.load(); };
+    events.on_prompt_progress = [this](float) { return !stop_turn_.load(); };
+    events.on_notice = [&end](const std::string& notice) { end.notice = to_qstring(notice); };
+
+    const std::string text = request.text.toStdString();
+    turns::TurnOutcome outcome;
+    switch (request.kind) {
+      case TurnKind::Send:
+        outcome = loaded_->runner.send(conversation_id, text, request.settings, events);
+        break;
+      case TurnKind::Edit:
+        outcome = loaded_->runner.edit(request.message_id, text, request.settings, events);
+        break;
+      case TurnKind::Regenerate:
+        outcome = loaded_->runner.regenerate(request.message_id, request.settings, events);
+        break;
+      case TurnKind::Continue:
+        outcome = loaded_->runner.continue_reply(request.message_id, request.settings, events);
+        break;
+    }
+    end.reply_message_id = outcome.reply_message_id;
+    end.status = to_qstring(std::string(store::to_string(outcome.status)));
+    end.error = to_qstring(outcome.error);
+  } catch (const std::exception& e) {
+    end.status = QStringLiteral("error");
+    end.error = QString::fromUtf8(e.what());
+  }
+  Q_EMIT turnFinished(end);
+}
+
+}  // namespace mosaic::ui

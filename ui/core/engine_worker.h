@@ -1,0 +1,79 @@
+// The engine's thread: owns the loaded model, its ChatEngine (one session)
+// and a TurnRunner that reaches the store through the StoreWorker. Requests
+// arrive as values in a queue and run one at a time; results go back as
+// signals carrying values, delivered queued on the GUI thread. Reply text
+// goes into a StreamBuffer the GUI drains at its own pace. Stopping a reply
+// and cancelling a load are atomic flags polled by the engine's callbacks.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "app/store/store_worker.h"
+#include "app/turns/chat_engine.h"
+#include "ui/core/stream_buffer.h"
+#include "ui/core/ui_values.h"
+
+namespace mosaic::ui {
+
+enum class TurnKind { Send, Edit, Regenerate, Continue };
+
+struct TurnRequest {
+  TurnKind kind = TurnKind::Send;
+  qint64 conversation_id = 0;    // Send: 0 starts a new conversation
+  qint64 message_id = 0;         // Edit/Regenerate/Continue: the message acted on
+  QString text;                  // Send/Edit
+  QStringList attachment_paths;  // Send/Edit: checked files to attach to the user message
+  turns::GenerationSettings settings;
+};
+
+class EngineWorker : public QObject {
+  Q_OBJECT
+
+ public:
+  // `store` and `buffer` must outlive the worker.
+  EngineWorker(store::StoreWorker& store, StreamBuffer& buffer, QObject* parent = nullptr);
+  // Stops a running reply or load, lets the thread finish and frees the model.
+  ~EngineWorker() override;
+
+  // Frees the current model, then loads `path` with a session of `params`.
+  void loadModel(const QString& path, const mosaic_session_params& params);
+  void cancelLoad() { cancel_load_ = true; }
+  void startTurn(const TurnRequest& request);
+  void stopTurn() { stop_turn_ = true; }
+
+ Q_SIGNALS:
+  void loadProgress(double fraction);
+  void modelLoaded(const mosaic::ui::ModelSummary& summary);
+  void modelLoadFailed(const QString& message);
+  void turnStarted(const mosaic::ui::TurnStart& start);
+  void turnFinished(const mosaic::ui::TurnEnd& end);
+
+ private:
+  struct Loaded;  // model, engine, store access and runner: worker thread only
+
+  void post(std::function<void()> job);
+  void run();
+  void doLoad(const QString& path, const mosaic_session_params& params);
+  void doTurn(const TurnRequest& request);
+
+  store::StoreWorker& store_;
+  StreamBuffer& buffer_;
+  std::atomic<bool> cancel_load_{false};
+  std::atomic<bool> stop_turn_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> jobs_;
+  bool quitting_ = false;
+  std::unique_ptr<Loaded> loaded_;
+  std::thread thread_;  // last: starts after everything it uses exists
+};
+
+}  // namespace mosaic::ui

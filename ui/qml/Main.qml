@@ -1,0 +1,184 @@
+// The main window: sidebar on the left, then the welcome page, the chat or
+// the settings. `chat` (the ChatController) is set by main() as a context
+// property; every view reaches the models through it.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtQuick.Dialogs
+
+ApplicationWindow {
+    id: window
+    readonly property var settings: chat.settings
+    property bool showSettings: false
+
+    x: settings.windowGeometry.x >= 0 ? settings.windowGeometry.x : 80
+    y: settings.windowGeometry.y >= 0 ? settings.windowGeometry.y : 60
+    width: settings.windowGeometry.width
+    height: settings.windowGeometry.height
+    minimumWidth: 720
+    minimumHeight: 480
+    visible: true
+    title: chat.currentTitle.length > 0 ? chat.currentTitle + " — Mosaic" : "Mosaic"
+    color: theme.background
+    font.pixelSize: theme.fontSize
+
+    Theme {
+        id: theme
+        fontSize: window.settings.fontSize
+        dark: window.settings.theme === "dark"
+              || (window.settings.theme === "system" && window.palette.window.hslLightness < 0.5)
+    }
+
+    function openModelDialog() { modelDialog.open() }
+    function focusSearch() { showSettings = false; sidebar.focusSearch() }
+    function showToast(message, isError) { toast.show(message, isError) }
+
+    onClosing: settings.windowGeometry = Qt.rect(x, y, width, height)
+
+    Component.onCompleted: {
+        if (settings.lastConversationId > 0)
+            chat.selectConversation(settings.lastConversationId)
+    }
+
+    Connections {
+        target: chat
+        function onErrorOccurred(message) { toast.show(message, true) }
+        function onNoticeOccurred(message) { toast.show(message, false) }
+    }
+
+    FileDialog {
+        id: modelDialog
+        title: qsTr("Open a GGUF model")
+        nameFilters: [qsTr("GGUF models (*.gguf)"), qsTr("All files (*)")]
+        onAccepted: chat.loadModel(selectedFile.toString())
+    }
+
+    Shortcut { sequence: "Ctrl+N"; onActivated: { window.showSettings = false; chat.newConversation() } }
+    Shortcut { sequence: "Ctrl+F"; onActivated: window.focusSearch() }
+    Shortcut { sequence: "Ctrl+K"; onActivated: modelPicker.open() }
+    Shortcut { sequence: "Ctrl+,"; onActivated: window.showSettings = !window.showSettings }
+    Shortcut { sequence: "Esc"; onActivated: { if (chat.generating) chat.stop(); else window.showSettings = false } }
+    Shortcut {
+        sequence: "Ctrl+Shift+C"
+        onActivated: {
+            const id = chat.messages.lastIdOfRole("assistant")
+            if (id !== 0) { chat.copyText(chat.messages.contentOf(id)); toast.show(qsTr("Last reply copied"), false) }
+        }
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        Sidebar {
+            id: sidebar
+            Layout.preferredWidth: 280
+            Layout.fillHeight: true
+            onSettingsRequested: window.showSettings = true
+            onConversationChosen: window.showSettings = false
+        }
+
+        Rectangle { Layout.fillHeight: true; width: 1; color: theme.border }
+
+        StackLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            currentIndex: window.showSettings ? 2
+                          : (chat.modelState !== "ready" && chat.currentConversationId === 0 ? 0 : 1)
+
+            WelcomePage { onOpenModelRequested: window.openModelDialog() }
+            ChatView { id: chatView; onModelPickerRequested: modelPicker.open() }
+            SettingsPage { onCloseRequested: window.showSettings = false }
+        }
+    }
+
+    // Ctrl+K: the loaded model, the recent ones, and "Open model file…".
+    Popup {
+        id: modelPicker
+        anchors.centerIn: parent
+        width: 520
+        modal: true
+        padding: 20
+        background: Rectangle { color: theme.surface; radius: theme.radius; border.color: theme.border }
+        contentItem: ColumnLayout {
+            spacing: 10
+            Label { text: qsTr("Model"); font.pixelSize: theme.fontSize + 4; font.bold: true; color: theme.text }
+            Label {
+                Layout.fillWidth: true
+                visible: chat.modelState === "ready"
+                color: theme.textMuted
+                wrapMode: Text.Wrap
+                text: chat.modelState === "ready"
+                      ? qsTr("%1 · %2 · %3 parameters (%4 active) · %5 · context %6 · about %7")
+                        .arg(chat.modelInfo.name).arg(chat.modelInfo.architecture)
+                        .arg(chat.modelInfo.paramsTotal).arg(chat.modelInfo.paramsActive)
+                        .arg(chat.modelInfo.experts).arg(chat.modelInfo.contextLength).arg(chat.modelInfo.memory)
+                      : ""
+            }
+            Label { text: qsTr("Recent models"); color: theme.textMuted; visible: window.settings.recentModels.length > 0 }
+            Repeater {
+                model: window.settings.recentModels
+                delegate: ItemDelegate {
+                    required property string modelData
+                    Layout.fillWidth: true
+                    text: modelData
+                    Accessible.name: qsTr("Load %1").arg(modelData)
+                    contentItem: Label { text: parent.text; elide: Text.ElideMiddle; color: theme.text }
+                    background: Rectangle { radius: 8; color: parent.hovered ? theme.surfaceAlt : "transparent" }
+                    onClicked: { chat.loadModel(modelData); modelPicker.close() }
+                }
+            }
+            Button {
+                text: qsTr("Open model file…")
+                Accessible.name: text
+                onClicked: { modelPicker.close(); window.openModelDialog() }
+            }
+        }
+    }
+
+    // Errors and notices at the bottom; the undo bar for a deleted conversation.
+    Rectangle {
+        id: toast
+        property bool isError: false
+        property string message: ""
+        function show(text, error) { message = text; isError = error; opacity = 1; hideTimer.restart() }
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: 96
+        width: Math.min(toastText.implicitWidth + 32, parent.width - 80)
+        height: toastText.implicitHeight + 20
+        radius: 10
+        color: isError ? theme.danger : theme.text
+        opacity: 0
+        visible: opacity > 0
+        Behavior on opacity { NumberAnimation { duration: 180 } }
+        Text {
+            id: toastText
+            anchors.centerIn: parent
+            width: Math.min(implicitWidth, window.width - 112)
+            text: toast.message
+            color: theme.background
+            wrapMode: Text.Wrap
+        }
+        Timer { id: hideTimer; interval: 5000; onTriggered: toast.opacity = 0 }
+        Accessible.role: Accessible.AlertMessage
+        Accessible.name: message
+    }
+
+    Rectangle {
+        anchors.left: parent.left
+        anchors.bottom: parent.bottom
+        anchors.margins: 16
+        visible: chat.canUndoDelete
+        width: undoRow.implicitWidth + 24
+        height: undoRow.implicitHeight + 12
+        radius: 10
+        color: theme.text
+        RowLayout {
+            id: undoRow
+            anchors.centerIn: parent
+            Text { text: qsTr("Deleted “%1”").arg(chat.deletedTitle); color: theme.background; elide: Text.ElideRight; Layout.maximumWidth: 180 }
+            Button { text: qsTr("Undo"); flat: true; Accessible.name: qsTr("Undo delete"); onClicked: chat.undoDelete() }
+        }
+    }
+}

@@ -6,6 +6,9 @@ extern "C" {
 #include <libavutil/channel_layout.h>
 }
 
+#include <cstring>
+#include <fstream>
+
 #include "media/core/media_error.h"
 #include "media/decode/ffmpeg_handles.h"
 
@@ -22,7 +25,7 @@ class FrameToMono {
 
   void convert(const AVFrame* frame, std::vector<float>& out) {
     if (!swr_ || frame->format != format_ || frame->sample_rate != rate_ ||
-        av_channel_layout_compare(&frame->ch_layout, &layout_) != 0) {
+        av_channel_layout_compare(&frame->ch_layout, &frame_layout_) != 0) {
       configure(frame);
     }
     append(const_cast<const uint8_t**>(frame->extended_data), frame->nb_samples, out);
@@ -32,11 +35,16 @@ class FrameToMono {
     if (swr_) append(nullptr, 0, out);
   }
 
-  ~FrameToMono() { av_channel_layout_uninit(&layout_); }
+  ~FrameToMono() {
+    av_channel_layout_uninit(&layout_);
+    av_channel_layout_uninit(&frame_layout_);
+  }
 
  private:
   void configure(const AVFrame* frame) {
     av_channel_layout_uninit(&layout_);
+    av_channel_layout_uninit(&frame_layout_);
+    av_channel_layout_copy(&frame_layout_, &frame->ch_layout);
     if (frame->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || frame->ch_layout.nb_channels <= 0) {
       // Raw formats may not say which channel is which: assume the usual order.
       av_channel_layout_default(&layout_, std::max(1, frame->ch_layout.nb_channels));
@@ -76,8 +84,43 @@ class FrameToMono {
   ffmpeg::Swr swr_;
   int format_ = -1;
   int rate_ = 0;
-  AVChannelLayout layout_{};
+  AVChannelLayout layout_{};        // what swresample was told
+  AVChannelLayout frame_layout_{};  // what the frames said (may be "unspecified")
 };
+
+// FFmpeg quietly shortens a WAV file's duration to what is on disk, so a
+// transfer cut short would pass as a shorter recording: compare the data
+// chunk's declared size with the bytes actually present.
+void check_wav_complete(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char riff[12] = {};
+  if (!in.read(riff, 12) || std::memcmp(riff, "RIFF", 4) != 0 || std::memcmp(riff + 8, "WAVE", 4)) {
+    return;  // not a WAV file
+  }
+  std::error_code error;
+  const uint64_t file_size = std::filesystem::file_size(path, error);
+  uint64_t offset = 12;
+  for (int chunk = 0; chunk < 64; ++chunk) {
+    char header[8] = {};
+    if (!in.read(header, 8)) return;  // FFmpeg reports what is missing
+    const uint32_t size = static_cast<uint8_t>(header[4]) | static_cast<uint8_t>(header[5]) << 8 |
+                          static_cast<uint8_t>(header[6]) << 16 |
+                          static_cast<uint32_t>(static_cast<uint8_t>(header[7])) << 24;
+    if (std::memcmp(header, "data", 4) == 0) {
+      // 0 and 0xFFFFFFFF mark a stream written without knowing its length.
+      if (size == 0 || size == 0xFFFFFFFFu) return;
+      const uint64_t present = file_size > offset + 8 ? file_size - offset - 8 : 0;
+      if (present < size) {
+        fail(MediaErrorKind::Truncated,
+             fmt::format("{}: truncated WAV file: the data chunk declares {} bytes, {} are present",
+                         path.string(), size, present));
+      }
+      return;
+    }
+    offset += 8 + size + (size & 1);
+    in.seekg(static_cast<std::streamoff>(offset));
+  }
+}
 
 }  // namespace
 
@@ -89,6 +132,7 @@ AudioBuffer decode_audio_file(const std::filesystem::path& path,
          fmt::format("{}: invalid output sample rate {}", name, options.sample_rate_hz));
   }
   ffmpeg::FormatContext format = ffmpeg::open_input(path, ffmpeg::StreamInfoProbe::Read, 1);
+  check_wav_complete(path);
   const int stream_index =
       av_find_best_stream(format.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   if (stream_index < 0) {
@@ -157,6 +201,18 @@ AudioBuffer decode_audio_file(const std::filesystem::path& path,
     fail(MediaErrorKind::Corrupt,
          fmt::format("{}: {} of {} audio packets failed to decode ({})", name, decode_errors,
                      decode_errors + decoded_frames, ffmpeg::error_text(first_error)));
+  }
+  // Containers with an index (FLAC, MP4, Ogg with granule positions) know their
+  // length: ending far short of it means the file was cut.
+  const AVStream* stream = format->streams[stream_index];
+  if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0) {
+    const int64_t declared_ms =
+        av_rescale_q(stream->duration, stream->time_base, AVRational{1, 1000});
+    if (buffer.duration_ms() + 250 < declared_ms * 9 / 10) {
+      fail(MediaErrorKind::Truncated,
+           fmt::format("{}: audio ends after {} ms of the {} ms the file declares", name,
+                       buffer.duration_ms(), declared_ms));
+    }
   }
   return buffer;
 }

@@ -92,6 +92,19 @@ void write_ppm(const std::filesystem::path& path, const RgbFrame& frame) {
             static_cast<std::streamsize>(frame.pixels.size()));
 }
 
+RgbFrame read_ppm(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string magic;
+  int width = 0, height = 0, maxval = 0;
+  in >> magic >> width >> height >> maxval;
+  in.get();  // the single whitespace byte before the pixels
+  if (magic != "P6" || width <= 0 || height <= 0 || maxval != 255) return {};
+  RgbFrame frame(width, height);
+  in.read(reinterpret_cast<char*>(frame.pixels.data()),
+          static_cast<std::streamsize>(frame.pixels.size()));
+  return in ? frame : RgbFrame{};
+}
+
 RgbFrame make_quadrant_frame(int width, int height, Rgb top_left, Rgb top_right, Rgb bottom_left,
                              Rgb bottom_right) {
   RgbFrame frame(width, height);

@@ -56,6 +56,8 @@ void write_scrambled_copy(const std::filesystem::path& from, const std::filesyst
 
 // Binary PPM (P6), which ffmpeg reads: the way tests make exact pictures.
 void write_ppm(const std::filesystem::path& path, const RgbFrame& frame);
+// Reads a binary PPM as ffmpeg writes it (maxval 255); empty frame on failure.
+RgbFrame read_ppm(const std::filesystem::path& path);
 
 // Frame with four solid quadrants: top-left, top-right, bottom-left, bottom-right.
 struct Rgb {

@@ -32,7 +32,16 @@ std::optional<RgbFrame> FrameQueue::pop(int64_t timeout_ms) {
   if (queue_.empty()) return std::nullopt;
   RgbFrame frame = std::move(queue_.front());
   queue_.pop_front();
+  lock.unlock();
+  space_available_.notify_one();
   return frame;
+}
+
+bool FrameQueue::wait_for_space(int64_t timeout_ms) {
+  std::unique_lock lock(mutex_);
+  return space_available_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
+    return queue_.size() < capacity_ || closed_;
+  }) && !closed_;
 }
 
 void FrameQueue::close() {
@@ -41,6 +50,7 @@ void FrameQueue::close() {
     closed_ = true;
   }
   frame_ready_.notify_all();
+  space_available_.notify_all();
 }
 
 void FrameQueue::reopen() {

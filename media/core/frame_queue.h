@@ -24,6 +24,9 @@ class FrameQueue {
   std::optional<RgbFrame> latest() const;
   // Oldest queued frame, waiting up to timeout_ms for one; nullopt on timeout or close.
   std::optional<RgbFrame> pop(int64_t timeout_ms);
+  // For producers that must not drop (a file played as fast as possible):
+  // waits until a slot is free; false on timeout or close.
+  bool wait_for_space(int64_t timeout_ms);
   // Wakes waiting readers; later pops return what is left, then nullopt at once.
   void close();
   void reopen();
@@ -35,6 +38,7 @@ class FrameQueue {
   const size_t capacity_;
   mutable std::mutex mutex_;
   std::condition_variable frame_ready_;
+  std::condition_variable space_available_;
   std::optional<RgbFrame> latest_;
   std::deque<RgbFrame> queue_;
   uint64_t dropped_ = 0;

@@ -57,9 +57,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.fallthrough();  // global options may also follow the subcommand
 
-  const std::vector<Subcommand> subcommands = {add_info_command(app), add_tokenize_command(app),
-                                               add_generate_command(app),
-                                               add_make_test_model_command(app)};
+  std::vector<Subcommand> subcommands = {add_info_command(app), add_tokenize_command(app),
+                                         add_generate_command(app),
+                                         add_make_test_model_command(app)};
+#ifdef MOSAIC_HAVE_MEDIA
+  subcommands.push_back(add_media_info_command(app));
+  subcommands.push_back(add_extract_text_command(app));
+#endif
 
   try {
     app.parse(argc, argv);

@@ -19,8 +19,9 @@ struct GreyThumbnail {
 
 inline constexpr int kDefaultThumbnailWidth = 64;
 
-// Box-filters the frame down to target_width columns (keeping the aspect
-// ratio, at least one row) and converts to luma with BT.601 weights.
+// Averages boxes of the frame (sampled on an up-to-4x4 grid) down to
+// target_width columns (keeping the aspect ratio, at least one row), as
+// luma with BT.601 weights.
 GreyThumbnail make_grey_thumbnail(const RgbFrame& frame, int target_width = kDefaultThumbnailWidth);
 
 // Mean absolute difference of two thumbnails, in grey levels (0..255).

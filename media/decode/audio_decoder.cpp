@@ -131,14 +131,17 @@ AudioBuffer decode_audio_file(const std::filesystem::path& path,
     fail(MediaErrorKind::InvalidArgument,
          fmt::format("{}: invalid output sample rate {}", name, options.sample_rate_hz));
   }
-  ffmpeg::FormatContext format = ffmpeg::open_input(path, ffmpeg::StreamInfoProbe::Read, 1);
+  // Cover art in audio files is probed too: allow it a reasonable size.
+  ffmpeg::FormatContext format =
+      ffmpeg::open_input(path, ffmpeg::StreamInfoProbe::Read, 8192LL * 8192);
   check_wav_complete(path);
   const int stream_index =
       av_find_best_stream(format.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   if (stream_index < 0) {
     fail(MediaErrorKind::Unsupported, fmt::format("{}: contains no audio stream", name));
   }
-  ffmpeg::CodecContext decoder = ffmpeg::open_decoder(format->streams[stream_index], name, 1);
+  ffmpeg::CodecContext decoder =
+      ffmpeg::open_decoder(format->streams[stream_index], name, 8192LL * 8192);
 
   AudioBuffer buffer;
   buffer.sample_rate_hz = options.sample_rate_hz;

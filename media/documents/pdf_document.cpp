@@ -56,6 +56,12 @@ const char* page_content_name(PageContent content) {
   return "unknown";
 }
 
+bool looks_like_pdf(const std::filesystem::path& path) {
+  char signature[5] = {};
+  std::ifstream in(path, std::ios::binary);
+  return in.read(signature, 5) && std::memcmp(signature, "%PDF-", 5) == 0;
+}
+
 struct PdfDocument::State {
   std::string path;
   std::unique_ptr<poppler::document> document;
@@ -84,9 +90,7 @@ PdfDocument::PdfDocument(const std::filesystem::path& path) : state_(std::make_u
   }
   // Poppler says only "failed" for any problem: check the signature ourselves
   // so that "not a PDF" and "damaged PDF" read differently.
-  char signature[5] = {};
-  std::ifstream(path, std::ios::binary).read(signature, 5);
-  if (std::memcmp(signature, "%PDF-", 5) != 0) {
+  if (!looks_like_pdf(path)) {
     fail(MediaErrorKind::Unsupported, fmt::format("{}: not a PDF file (no %PDF- header)", name));
   }
   state_->document.reset(poppler::document::load_from_file(name));

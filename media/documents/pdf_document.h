@@ -30,6 +30,9 @@ struct PageSize {
   double height_pt = 0;
 };
 
+// Whether the file starts with the PDF signature (%PDF-); false when unreadable.
+bool looks_like_pdf(const std::filesystem::path& path);
+
 class PdfDocument {
  public:
   // Throws MediaError: NotFound, Unsupported (not a PDF, password-protected), Corrupt.

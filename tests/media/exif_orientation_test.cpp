@@ -63,6 +63,40 @@ std::vector<uint8_t> exif_segment(int orientation) {
   return segment;
 }
 
+// The same with Intel byte order ("II"), as most cameras write it.
+std::vector<uint8_t> little_endian_exif_segment(int orientation) {
+  const std::vector<uint8_t> tiff = {'I',
+                                     'I',
+                                     42,
+                                     0,
+                                     8,
+                                     0,
+                                     0,
+                                     0,  // header, IFD at offset 8
+                                     1,
+                                     0,  // one entry
+                                     0x12,
+                                     0x01,
+                                     3,
+                                     0,
+                                     1,
+                                     0,
+                                     0,
+                                     0,  // Orientation, SHORT, count 1
+                                     static_cast<uint8_t>(orientation),
+                                     0,
+                                     0,
+                                     0,
+                                     0,
+                                     0,
+                                     0,
+                                     0};
+  std::vector<uint8_t> segment = {0xFF, 0xE1, 0, 0, 'E', 'x', 'i', 'f', 0, 0};
+  for (uint8_t byte : tiff) segment.push_back(byte);
+  segment[3] = static_cast<uint8_t>(segment.size() - 2);
+  return segment;
+}
+
 class ExifOrientationTest : public ::testing::TestWithParam<int> {};
 
 TEST_P(ExifOrientationTest, DisplaysUpright) {
@@ -128,6 +162,27 @@ TEST(ExifOrientation, IgnoredWhenAsked) {
       dir / "oriented.jpg", ImageDecodeOptions{.orientation = OrientationHandling::Ignore});
   EXPECT_EQ(frame.width, 64);
   EXPECT_EQ(frame.height, 32);
+}
+
+TEST(ExifOrientation, LittleEndianExif) {
+  MOSAIC_REQUIRE_PROGRAM("ffmpeg");
+  test::ScratchDir dir;
+  test::write_ppm(dir / "in.ppm", test::make_quadrant_frame(64, 32, {255, 0, 0}, {0, 255, 0},
+                                                            {0, 0, 255}, {255, 255, 255}));
+  ASSERT_TRUE(test::run_ffmpeg("-i " + test::quoted(dir / "in.ppm") + " " +
+                               test::quoted(dir / "plain.jpg")));
+  std::vector<uint8_t> jpeg = test::read_bytes(dir / "plain.jpg");
+  const std::vector<uint8_t> app1 = little_endian_exif_segment(8);
+  jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());
+  test::write_bytes(dir / "oriented.jpg", jpeg);
+  EXPECT_EQ(read_image_file_header(dir / "oriented.jpg").exif_orientation, 8);
+  const RgbFrame frame = decode_image_file(dir / "oriented.jpg");
+  EXPECT_EQ(frame.width, 32);
+  EXPECT_EQ(frame.height, 64);
+  // Orientation 8: the stored first row is the visual left side, the first
+  // column the visual bottom, so the stored top-left (red) is at the bottom left.
+  EXPECT_TRUE(test::near_color(test::average_color(frame, 8, 56, 3), {255, 0, 0}, 40))
+      << test::describe(test::average_color(frame, 8, 56, 3));
 }
 
 }  // namespace

@@ -53,7 +53,10 @@ uint64_t FileAudioSource::dropped_samples() const {
 }
 
 void FileAudioSource::start() {
-  if (thread_.joinable()) return;
+  if (thread_.joinable()) {
+    if (state() == CaptureState::Running) return;  // already running
+    thread_.join();  // finished playing: play again from the start
+  }
   if (!decoded_) {
     try {
       audio_ = decode_audio_file(path_);

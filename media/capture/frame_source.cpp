@@ -50,7 +50,12 @@ std::string ThreadedFrameSource::status_message() const {
 }
 
 void ThreadedFrameSource::start() {
-  if (thread_.joinable()) return;  // already running
+  if (thread_.joinable()) {
+    if (state() == CaptureState::Running) return;  // already running
+    // The thread ended by itself (end of file, device lost): restart from scratch.
+    thread_.join();
+    close();
+  }
   stop_requested_.store(false, std::memory_order_release);
   queue_.reopen();
   try {

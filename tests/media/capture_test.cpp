@@ -66,6 +66,13 @@ TEST(VideoFileSource, AsFastAsPossibleDeliversEveryFrameAndTheCut) {
   const auto last = source.latest_frame();
   ASSERT_TRUE(last.has_value());
   EXPECT_TRUE(test::near_color(test::average_color(*last, 80, 60, 5), {0, 0, 255}, 40));
+
+  // Started again after the end, it plays the file again from the start.
+  source.start();
+  const auto first_again = source.next_frame(5000);
+  ASSERT_TRUE(first_again.has_value());
+  EXPECT_EQ(first_again->pts_us, 0);
+  EXPECT_TRUE(test::near_color(test::average_color(*first_again, 80, 60, 5), {255, 0, 0}, 40));
   source.stop();
 }
 

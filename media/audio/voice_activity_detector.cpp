@@ -55,18 +55,14 @@ void VoiceActivityDetector::process_frame(const float* frame, std::vector<VadEve
   const size_t count = static_cast<size_t>(frame_samples_);
   const double energy = measure_level(frame, count).rms_dbfs;
   const double crossings = zero_crossing_rate(frame, count);
-  if (!floor_initialized_) {
-    noise_floor_dbfs_ = std::max(energy, -90.0);
-    floor_initialized_ = true;
-  }
+  // Minimum statistics: the floor is the quietest recent frame. Updated
+  // before classifying, so the very first frames compare against themselves.
+  recent_energies_dbfs_.push_back(std::max(energy, -90.0));
+  const size_t window_frames =
+      static_cast<size_t>(std::max(1, options_.noise_window_ms / options_.frame_ms));
+  while (recent_energies_dbfs_.size() > window_frames) recent_energies_dbfs_.pop_front();
+  noise_floor_dbfs_ = *std::min_element(recent_energies_dbfs_.begin(), recent_energies_dbfs_.end());
   const bool speech = is_speech_frame(energy, crossings);
-
-  // The floor follows quiet frames quickly downwards and slowly upwards, and
-  // does not learn from speech, so a long utterance does not raise it.
-  if (!speech) {
-    const double rate = energy < noise_floor_dbfs_ ? 0.3 : 0.02;
-    noise_floor_dbfs_ += rate * (std::max(energy, -90.0) - noise_floor_dbfs_);
-  }
 
   const int64_t onset_frames = std::max(1, options_.onset_ms / options_.frame_ms);
   const int64_t hangover_frames = std::max(1, options_.hangover_ms / options_.frame_ms);

@@ -1,7 +1,9 @@
 // Marks where speech starts and ends in 16 kHz mono audio, so that a
 // microphone stream can be cut into utterances for speech recognition.
 //
-// Per 20 ms frame: energy against an adaptive noise floor, with the
+// Per 20 ms frame: energy against the noise floor (the quietest frame of the
+// last noise_window_ms, so the floor follows a fan switching on even when no
+// frame is ever classified as silence, and is not raised by speech), with the
 // zero-crossing rate to reject quiet broadband noise (hiss crosses zero far
 // more often than voiced speech). Speech must persist for onset_ms before a
 // segment opens, and a segment stays open for hangover_ms after the last
@@ -9,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <vector>
 
@@ -21,6 +24,7 @@ struct VadOptions {
   double threshold_above_noise_db = 12.0;  // speech is this much louder than the floor
   double min_speech_dbfs = -55.0;          // never speech below this, however quiet the room
   double noise_zero_crossing_rate = 0.45;  // above this, a frame must be clearly loud
+  int noise_window_ms = 3000;              // longer than pauses are apart in speech
   int onset_ms = 80;                       // shorter bursts (clicks, knocks) never open a segment
   int hangover_ms = 300;
 };
@@ -63,8 +67,8 @@ class VoiceActivityDetector {
   int frame_samples_;
   std::vector<float> pending_;  // samples of a frame not yet complete
   int64_t frames_seen_ = 0;
-  double noise_floor_dbfs_ = -70.0;
-  bool floor_initialized_ = false;
+  double noise_floor_dbfs_ = -90.0;
+  std::deque<double> recent_energies_dbfs_;  // the noise window, oldest first
   State state_ = State::Silence;
   int64_t onset_start_frame_ = 0;
   int64_t speech_start_frame_ = 0;

@@ -147,6 +147,32 @@ TEST(VoiceActivity, HangoverBridgesShortPauses) {
   EXPECT_NEAR(static_cast<double>(segments[1].start_ms), 2050, 40);
 }
 
+// A fan switching on raises the noise for good: the detector may take the
+// step for speech, but only until the noise window has passed, and it still
+// finds speech in the louder room afterwards.
+TEST(VoiceActivity, AdaptsToANoiseStep) {
+  std::vector<float> signal(static_cast<size_t>(9 * kRate), 0.0f);
+  std::mt19937 random(5);
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  for (size_t i = 0; i < signal.size(); ++i) {
+    const float amplitude = i < static_cast<size_t>(kRate) ? 0.002f : 0.03f;  // step at 1 s
+    signal[i] = amplitude * unit(random);
+    if (i >= static_cast<size_t>(7 * kRate) && i < static_cast<size_t>(8 * kRate)) {
+      signal[i] += 0.3f * std::sin(2 * 3.14159265f * 200 * static_cast<float>(i) / kRate);
+    }
+  }
+  const VadOptions options;  // 3 s noise window, 300 ms hangover
+  const std::vector<SpeechSegment> segments = detect_speech_segments(AudioBuffer{signal, kRate});
+  ASSERT_FALSE(segments.empty());
+  const SpeechSegment& last = segments.back();
+  EXPECT_NEAR(static_cast<double>(last.start_ms), 7000, 60);
+  EXPECT_NEAR(static_cast<double>(last.end_ms), 8000, 60);
+  for (size_t i = 0; i + 1 < segments.size(); ++i) {
+    EXPECT_GE(segments[i].start_ms, 1000 - 60);
+    EXPECT_LE(segments[i].end_ms, 1000 + options.noise_window_ms + options.hangover_ms + 60);
+  }
+}
+
 TEST(LevelMeter, KnownLevels) {
   std::vector<float> sine(kRate);
   for (int i = 0; i < kRate; ++i)

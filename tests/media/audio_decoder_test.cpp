@@ -3,6 +3,7 @@
 #include "media/decode/audio_decoder.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cmath>
 
@@ -135,6 +136,20 @@ TEST(AudioDecoder, DamagedFilesFailCleanly) {
     }
   }
   EXPECT_THROW(decode_audio_file(dir / "absent.wav"), MediaError);
+}
+
+// A named pipe with no writer would block a reader forever: refused up front.
+TEST(AudioDecoder, PipesAreRefusedInsteadOfBlocking) {
+  test::ScratchDir dir;
+  const auto fifo = dir / "stream.wav";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  try {
+    decode_audio_file(fifo);
+    ADD_FAILURE() << "no error";
+  } catch (const MediaError& error) {
+    EXPECT_EQ(error.kind(), MediaErrorKind::Unsupported);
+    EXPECT_NE(std::string(error.what()).find("not a regular file"), std::string::npos);
+  }
 }
 
 }  // namespace

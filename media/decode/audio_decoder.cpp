@@ -4,6 +4,7 @@
 
 extern "C" {
 #include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
 }
 
 #include <cstring>
@@ -61,6 +62,9 @@ class FrameToMono {
     int status = swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_FLT, output_rate_hz_, &layout_,
                                      static_cast<AVSampleFormat>(format_), rate_, 0, nullptr);
     swr_.reset(raw);
+    // Normalized downmix: channel weights sum to at most 1, so a tone on both
+    // channels keeps its level and a loud stereo signal cannot exceed full scale.
+    if (status >= 0) status = av_opt_set_double(raw, "rematrix_maxval", 1.0, 0);
     if (status >= 0) status = swr_init(raw);
     if (status < 0) ffmpeg::throw_av_error(status, name_, "cannot set up audio conversion");
   }

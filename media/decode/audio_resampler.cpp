@@ -34,6 +34,9 @@ AudioResampler::AudioResampler(int input_rate_hz, int input_channels, int output
                                    AV_SAMPLE_FMT_FLT, input_rate_hz, 0, nullptr);
   av_channel_layout_uninit(&in_layout);
   state_->swr.reset(raw);
+  // Normalized downmix: channel weights sum to at most 1, so a tone on both
+  // channels keeps its level and a loud stereo signal cannot exceed full scale.
+  if (status >= 0) status = av_opt_set_double(raw, "rematrix_maxval", 1.0, 0);
   if (status < 0 || (status = swr_init(raw)) < 0) {
     fail(MediaErrorKind::Internal,
          fmt::format("audio resampler: cannot convert {} Hz x {} channels: {}", input_rate_hz,

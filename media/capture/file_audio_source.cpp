@@ -55,7 +55,7 @@ uint64_t FileAudioSource::dropped_samples() const {
 void FileAudioSource::start() {
   if (thread_.joinable()) {
     if (state() == CaptureState::Running) return;  // already running
-    thread_.join();  // finished playing: play again from the start
+    thread_.join();                                // finished playing: play again from the start
   }
   if (!decoded_) {
     try {

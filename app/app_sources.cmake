@@ -58,6 +58,12 @@ target_link_libraries(mosaic-cli PRIVATE
   mosaic_app_core mosaic_turns mosaic_store mosaic_engine mosaic_synthetic
   CLI11::CLI11 fmt::fmt nlohmann_json::nlohmann_json Threads::Threads)
 target_compile_options(mosaic-cli PRIVATE ${MOSAIC_WARNINGS})
+# media-info and extract-text, when the media libraries were configured.
+if(TARGET mosaic_media_documents)
+  target_sources(mosaic-cli PRIVATE cli/media_commands.cpp)
+  target_compile_definitions(mosaic-cli PRIVATE MOSAIC_HAVE_MEDIA=1)
+  target_link_libraries(mosaic-cli PRIVATE mosaic_media_decode mosaic_media_documents)
+endif()
 
 if(MOSAIC_BUILD_BENCH)
   add_executable(mosaic-bench

@@ -72,12 +72,14 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.fallthrough();  // global options may also follow the subcommand
 
-  const std::vector<Subcommand> subcommands = {add_info_command(app), add_tokenize_command(app),
-                                               add_generate_command(app),
-                                               add_make_test_model_command(app),
-                                               add_template_command(app),
-                                               add_chat_command(app),
-                                               add_history_command(app)};
+  std::vector<Subcommand> subcommands = {
+      add_info_command(app),     add_tokenize_command(app), add_generate_command(app),
+      add_chat_command(app),     add_history_command(app),  add_template_command(app),
+      add_make_test_model_command(app)};
+#ifdef MOSAIC_HAVE_MEDIA
+  subcommands.push_back(add_media_info_command(app));
+  subcommands.push_back(add_extract_text_command(app));
+#endif
 
   try {
     app.parse(argc, argv);
@@ -90,7 +92,8 @@ int main(int argc, char** argv) {
                                       [](const Subcommand& s) { return s.app->parsed(); });
   if (!any_parsed) {
     fmt::print(stderr,
-               "{}: a command is required: info, tokenize, generate, chat, history, template or "
+               "{}: a command is required: info, tokenize, generate, chat, history, template, "
+               "media-info, extract-text or "
                "make-test-model\n"
                "Run with --help for more information.\n",
                app.get_name());

@@ -19,5 +19,8 @@ Subcommand add_make_test_model_command(CLI::App& parent);
 Subcommand add_template_command(CLI::App& parent);
 Subcommand add_chat_command(CLI::App& parent);
 Subcommand add_history_command(CLI::App& parent);
+// Built when the media libraries are (MOSAIC_HAVE_MEDIA).
+Subcommand add_media_info_command(CLI::App& parent);
+Subcommand add_extract_text_command(CLI::App& parent);
 
 }  // namespace mosaic::cli

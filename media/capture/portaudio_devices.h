@@ -1,0 +1,32 @@
+// PortAudio set-up and device listing. PortAudio counts its initialisations,
+// so every user holds its own PortAudioSession instead of sharing a global.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mosaic::media {
+
+class PortAudioSession {
+ public:
+  PortAudioSession();  // throws MediaError when PortAudio cannot start
+  ~PortAudioSession();
+  PortAudioSession(const PortAudioSession&) = delete;
+  PortAudioSession& operator=(const PortAudioSession&) = delete;
+};
+
+struct AudioDeviceInfo {
+  int index = -1;  // PortAudio device index
+  std::string name;
+  std::string host_api;  // "ALSA", "JACK Audio Connection Kit", ...
+  int max_input_channels = 0;
+  int max_output_channels = 0;
+  double default_sample_rate_hz = 0;
+  bool is_default_input = false;
+  bool is_default_output = false;
+};
+
+// Every device PortAudio sees; empty on machines without sound hardware.
+std::vector<AudioDeviceInfo> list_audio_devices();
+
+}  // namespace mosaic::media

@@ -31,6 +31,15 @@ target_include_directories(mosaic_turns PUBLIC ${MOSAIC_ROOT})
 target_link_libraries(mosaic_turns PUBLIC mosaic_app_core mosaic_store mosaic_template fmt::fmt)
 target_compile_options(mosaic_turns PRIVATE ${MOSAIC_WARNINGS})
 
+# Attachments from files (document text, pictures), when media is built.
+if(TARGET mosaic_media_documents)
+  add_library(mosaic_attachment_import STATIC turns/attachment_import.cpp)
+  target_include_directories(mosaic_attachment_import PUBLIC ${MOSAIC_ROOT})
+  target_link_libraries(mosaic_attachment_import
+    PUBLIC mosaic_store PRIVATE mosaic_media_documents mosaic_media_decode fmt::fmt)
+  target_compile_options(mosaic_attachment_import PRIVATE ${MOSAIC_WARNINGS})
+endif()
+
 add_executable(mosaic-cli
   cli/main.cpp
   cli/chat_command.cpp
@@ -62,7 +71,8 @@ target_compile_options(mosaic-cli PRIVATE ${MOSAIC_WARNINGS})
 if(TARGET mosaic_media_documents)
   target_sources(mosaic-cli PRIVATE cli/media_commands.cpp)
   target_compile_definitions(mosaic-cli PRIVATE MOSAIC_HAVE_MEDIA=1)
-  target_link_libraries(mosaic-cli PRIVATE mosaic_media_decode mosaic_media_documents)
+  target_link_libraries(mosaic-cli PRIVATE mosaic_media_decode mosaic_media_documents
+    mosaic_attachment_import)
 endif()
 
 if(MOSAIC_BUILD_BENCH)

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/cli/cli_error.h"
 #include "app/cli/conversation_db.h"
@@ -18,6 +19,9 @@
 #include "app/cli/sampling_options.h"
 #include "app/cli/subcommands.h"
 #include "app/turns/turn_runner.h"
+#ifdef MOSAIC_HAVE_MEDIA
+#include "app/turns/attachment_import.h"
+#endif
 
 namespace mosaic::cli {
 namespace {
@@ -37,6 +41,7 @@ const char* kHelp =
     "Type a message and press Enter (end a line with \\ to continue it on the next).\n"
     "  /regen         another reply to your last message (the old one stays as a branch)\n"
     "  /edit TEXT     rewrite your last message as a new branch and get a reply\n"
+    "  /attach FILE   attach a document (PDF, DOCX, ODT, text) or picture to your next message\n"
     "  /continue      resume a reply that was stopped\n"
     "  /new           start a new conversation\n"
     "  /quit          leave (Ctrl+D too); Ctrl+C stops a reply\n";
@@ -141,15 +146,33 @@ class ChatLoop {
       } else {
         report(runner_.continue_reply(*reply, settings_, events()));
       }
+    } else if (line.starts_with("/attach ")) {
+      attach(line.substr(8));
     } else if (line.starts_with("/")) {
       fmt::print(stderr, "unknown command {}; /help lists them\n", line);
     } else if (!line.empty()) {
-      report(runner_.send(conversation_id_, line, settings_, events()));
+      report(runner_.send(conversation_id_, line, pending_attachments_, settings_, events()));
+      pending_attachments_.clear();
     }
     return true;
   }
 
  private:
+  void attach(const std::string& path) {
+#ifdef MOSAIC_HAVE_MEDIA
+    try {
+      const turns::ImportedAttachment imported = turns::import_attachment(db_, path);
+      pending_attachments_.push_back(imported.attachment.id);
+      fmt::print(stderr, "attached {}: {}; it goes with your next message\n",
+                 imported.attachment.original_name, imported.note);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "cannot attach {}: {}\n", path, e.what());
+    }
+#else
+    fmt::print(stderr, "cannot attach {}: this build has no media support\n", path);
+#endif
+  }
+
   std::optional<int64_t> last_of_role(store::Role role) {
     const auto branch = db_.active_branch(conversation_id_);
     for (auto it = branch.rbegin(); it != branch.rend(); ++it) {
@@ -191,6 +214,7 @@ class ChatLoop {
   turns::TurnRunner runner_;
   turns::GenerationSettings settings_;
   ReplyPrinter printer_;
+  std::vector<int64_t> pending_attachments_;
   int64_t conversation_id_ = 0;
 };
 

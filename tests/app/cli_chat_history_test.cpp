@@ -120,6 +120,22 @@ TEST_F(ChatCliTest, BadInputIsAClearError) {
   EXPECT_EQ(no_model.exit_code, 2) << no_model.err;
 }
 
+TEST_F(ChatCliTest, AttachedDocumentIsStoredWithItsText) {
+  const std::string doc = write_file("minutes.txt", "Budget approved for the heron survey.\n");
+  const ProcessResult r =
+      run({"chat", model_, "-n", "4"},
+          "/attach " + doc + "\n/attach /nonexistent/file.pdf\nSummarize this\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  if (r.err.find("no media support") != std::string::npos) GTEST_SKIP() << "built without media";
+  EXPECT_NE(r.err.find("attached minutes.txt: text read"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cannot attach /nonexistent/file.pdf"), std::string::npos) << r.err;
+  // The document's text is searchable through the lossless export.
+  const ProcessResult exported = run({"history", "export", "1"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_NE(exported.out.find("heron survey"), std::string::npos) << exported.out;
+  EXPECT_NE(exported.out.find("minutes.txt"), std::string::npos);
+}
+
 TEST_F(ChatCliTest, TemplatePrintsTheRenderedPrompt) {
   const std::string messages = write_file(
       "messages.json", R"([{"role":"system","content":"Be kind."},{"role":"user","content":"Hi"},)"

@@ -129,7 +129,10 @@ mosaic_status mosaic_model_load(const char* path, const mosaic_model_params* par
   const mosaic_model_params p = params ? *params : mosaic_model_default_params();
   return guarded([&] {
     auto model = std::make_unique<mosaic_model>();
-    model->impl = mosaic::Model::load(path, progress_adapter(p.progress, p.progress_user));
+    model->impl = mosaic::Model::load(path, progress_adapter(p.progress, p.progress_user),
+                                      p.residency == MOSAIC_WEIGHTS_HUGE_PAGES
+                                          ? mosaic::gguf::Residency::HugePageCopy
+                                          : mosaic::gguf::Residency::Mapped);
     *out_model = model.release();
   });
 }

@@ -24,6 +24,11 @@ std::function<void()> add_bench_options(CLI::App& app, BenchOptions& o) {
   app.add_option("--kv-type", o.kv_type, "KV cache element type")
       ->check(CLI::IsMember({"f16", "f32"}))
       ->capture_default_str();
+  app.add_option("--weights", o.weights,
+                 "mapped: weights used in place from the file (default); huge-pages: read "
+                 "into memory backed by 2 MiB pages")
+      ->check(CLI::IsMember({"mapped", "huge-pages"}))
+      ->capture_default_str();
   app.add_option("--bandwidth-mib", o.bandwidth_buffer_mib,
                  "Buffer of the memory bandwidth test in MiB (keep it far above the caches)")
       ->check(CLI::Range(int64_t{64}, int64_t{1} << 20))

@@ -19,10 +19,14 @@ struct BenchOptions {
   int32_t threads = 0;     // 0: physical cores
   int32_t repetitions = 3;
   std::string kv_type = "f16";
+  std::string weights = "mapped";  // mapped | huge-pages
   int64_t bandwidth_buffer_mib = 1024;
   ReportFormat format = ReportFormat::Markdown;
 
   mosaic_kv_type kv() const { return kv_type == "f32" ? MOSAIC_KV_F32 : MOSAIC_KV_F16; }
+  mosaic_weights_residency residency() const {
+    return weights == "huge-pages" ? MOSAIC_WEIGHTS_HUGE_PAGES : MOSAIC_WEIGHTS_MAPPED;
+  }
 };
 
 // Registers the options; returns the check to run after parsing (throws

@@ -82,6 +82,7 @@ std::string TestResult::name() const {
 
 ModelResult bench_model(const std::string& path, const BenchOptions& o) {
   mosaic_model_params model_params = mosaic_model_default_params();
+  model_params.residency = o.residency();
   mosaic_model* raw_model = nullptr;
   check(mosaic_model_load(path.c_str(), &model_params, &raw_model), "cannot load " + path);
   const std::unique_ptr<mosaic_model, ModelDeleter> model(raw_model);

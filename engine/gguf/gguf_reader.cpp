@@ -39,7 +39,11 @@ struct Part {
 // Parses one file; its local progress is mapped to [slot, slot + 1] / n_slots
 // of the whole open().
 Part open_part(const std::string& path, const OpenOptions& options, int slot, int n_slots) {
-  Part part{path, MappedFile::open(path), {}};
+  Part part{path,
+            MappedFile::open(path, options.residency == Residency::HugePageCopy
+                                       ? MappedFile::Backing::HugePageCopy
+                                       : MappedFile::Backing::FileMap),
+            {}};
   ParseOptions po;
   po.allow_unsupported_types = options.allow_unsupported_types;
   if (options.progress) {

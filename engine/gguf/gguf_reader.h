@@ -46,7 +46,12 @@ struct TensorInfo {
   int split_index;  // which file of a split model (0-based)
 };
 
+// Mapped: the file is memory-mapped and used in place. HugePageCopy: it is
+// read into anonymous memory backed by transparent huge pages.
+enum class Residency { Mapped, HugePageCopy };
+
 struct OpenOptions {
+  Residency residency = Residency::Mapped;
   // For info tools: accept tensor types Mosaic cannot run (type_supported is
   // then false and `type` meaningless).
   bool allow_unsupported_types = false;

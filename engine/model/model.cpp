@@ -35,13 +35,15 @@ void page_in(const gguf::GgufFile& file, const std::function<bool(float)>& progr
 }  // namespace
 
 std::unique_ptr<Model> Model::load(const std::string& path,
-                                   const std::function<bool(float)>& progress) {
+                                   const std::function<bool(float)>& progress,
+                                   gguf::Residency residency) {
   Stopwatch watch;
   auto report = [&](float f) {
     if (progress && !progress(f)) fail(ErrorCode::Cancelled, "model loading was cancelled");
   };
   report(0.0f);
   gguf::OpenOptions options;
+  options.residency = residency;
   if (progress) options.progress = [&](float f) { return progress(0.05f * f); };
   std::unique_ptr<Model> model(new Model(gguf::GgufFile::open(path, options)));
   report(0.05f);

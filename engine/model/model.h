@@ -16,7 +16,8 @@ class Model {
  public:
   // progress(fraction) returns false to cancel (throws Error(Cancelled)).
   static std::unique_ptr<Model> load(const std::string& path,
-                                     const std::function<bool(float)>& progress);
+                                     const std::function<bool(float)>& progress,
+                                     gguf::Residency residency = gguf::Residency::Mapped);
 
   const gguf::GgufFile& file() const { return file_; }
   const Architecture& arch() const { return *arch_; }

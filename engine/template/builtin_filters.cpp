@@ -388,6 +388,11 @@ Value indent(const Value& v, CallArgs& a) {
     lines.push_back(s.substr(pos, nl - pos));
     pos = nl + 1;
   }
+  if (static_cast<double>(lines.size()) * static_cast<double>(pad.size()) +
+          static_cast<double>(s.size()) >
+      static_cast<double>(py::kMaxResultBytes)) {
+    throw EvalFailure("indent() result is too large");
+  }
   std::string out;
   for (size_t i = 0; i < lines.size(); ++i) {
     if (i > 0) {

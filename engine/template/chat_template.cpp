@@ -1,6 +1,7 @@
 #include "engine/template/chat_template.h"
 
 #include <ctime>
+#include <new>
 
 #include "engine/template/ast.h"
 #include "engine/template/evaluator.h"
@@ -86,6 +87,8 @@ std::string ChatTemplate::render(const Json& messages, const ChatRenderOptions& 
     throw TemplateError(TemplateErrorKind::Render, {}, e.what());
   } catch (const RaisedByTemplate& e) {
     throw TemplateError(TemplateErrorKind::Raised, {}, e.what());
+  } catch (const std::bad_alloc&) {
+    throw TemplateError(TemplateErrorKind::Render, {}, "out of memory while rendering");
   }
 }
 

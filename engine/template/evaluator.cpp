@@ -1,5 +1,8 @@
 #include "engine/template/evaluator.h"
 
+#include <new>
+#include <stdexcept>
+
 #include "engine/template/access.h"
 #include "engine/template/builtin_filters.h"
 #include "engine/template/builtin_tests.h"
@@ -346,6 +349,10 @@ class Renderer {
       throw TemplateError(TemplateErrorKind::Render, pos, e.what());
     } catch (const RaisedByTemplate& e) {
       throw TemplateError(TemplateErrorKind::Raised, pos, e.what());
+    } catch (const std::length_error& e) {
+      throw TemplateError(TemplateErrorKind::Render, pos, e.what());
+    } catch (const std::bad_alloc&) {
+      throw TemplateError(TemplateErrorKind::Render, pos, "out of memory while rendering");
     }
   }
 

@@ -5,38 +5,45 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 namespace mosaic::tmpl::py {
+
+namespace {
+
+// Length in bytes of the code point starting at s[i]; malformed or truncated
+// sequences count byte by byte so nothing is dropped.
+size_t code_point_length(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  size_t len = 1;
+  if (c >= 0xF0 && c < 0xF8) {
+    len = 4;
+  } else if (c >= 0xE0) {
+    len = c < 0xF0 ? 3 : 1;
+  } else if (c >= 0xC0) {
+    len = 2;
+  }
+  for (size_t k = 1; k < len; ++k) {
+    if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
+  }
+  return len;
+}
+
+}  // namespace
 
 std::vector<size_t> code_point_starts(std::string_view s) {
   std::vector<size_t> starts;
   starts.reserve(s.size() + 1);
-  size_t i = 0;
-  while (i < s.size()) {
-    starts.push_back(i);
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = 1;
-    if (c >= 0xF0 && c < 0xF8) {
-      len = 4;
-    } else if (c >= 0xE0) {
-      len = c < 0xF0 ? 3 : 1;
-    } else if (c >= 0xC0) {
-      len = 2;
-    }
-    // A truncated or malformed sequence counts byte by byte.
-    for (size_t k = 1; k < len; ++k) {
-      if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
-        len = 1;
-        break;
-      }
-    }
-    i += len;
-  }
+  for (size_t i = 0; i < s.size(); i += code_point_length(s, i)) starts.push_back(i);
   starts.push_back(s.size());
   return starts;
 }
 
-size_t code_point_count(std::string_view s) { return code_point_starts(s).size() - 1; }
+size_t code_point_count(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); i += code_point_length(s, i)) ++n;
+  return n;
+}
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -139,6 +146,11 @@ std::string replace(std::string_view s, std::string_view old_text, std::string_v
                     int64_t count) {
   std::string out;
   if (old_text.empty()) {
+    if (static_cast<double>(code_point_count(s) + 1) * static_cast<double>(new_text.size()) +
+            static_cast<double>(s.size()) >
+        static_cast<double>(kMaxResultBytes)) {
+      throw std::length_error("replace() result is too large");
+    }
     // Python inserts `new` between every code point (and at both ends).
     const auto starts = code_point_starts(s);
     int64_t done = 0;
@@ -151,6 +163,14 @@ std::string replace(std::string_view s, std::string_view old_text, std::string_v
     }
     if (count < 0 || done < count) out += new_text;
     return out;
+  }
+  // Refuse results past kMaxResultBytes instead of exhausting memory.
+  const int64_t hits = std::min<int64_t>(count < 0 ? INT64_MAX : count, py::count(s, old_text));
+  if (new_text.size() > old_text.size() &&
+      static_cast<double>(s.size()) +
+              static_cast<double>(hits) * static_cast<double>(new_text.size() - old_text.size()) >
+          static_cast<double>(kMaxResultBytes)) {
+    throw std::length_error("replace() result is too large");
   }
   size_t pos = 0;
   int64_t done = 0;

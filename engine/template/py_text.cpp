@@ -29,6 +29,24 @@ size_t code_point_length(std::string_view s, size_t i) {
   return len;
 }
 
+// str.isspace() for one UTF-8 encoded code point: ASCII whitespace, the
+// separators U+001C..U+001F, and the Unicode space characters (NBSP, en/em
+// spaces, ideographic space, ...), which Python's strip() also removes.
+bool is_python_whitespace(std::string_view cp) {
+  if (cp.size() == 1) {
+    const char c = cp[0];
+    return is_space(c) || (c >= '\x1c' && c <= '\x1f');
+  }
+  static const std::string_view kUnicodeSpaces[] = {
+      "\u0085", "\u00a0", "\u1680", "\u2000", "\u2001", "\u2002", "\u2003",
+      "\u2004", "\u2005", "\u2006", "\u2007", "\u2008", "\u2009", "\u200a",
+      "\u2028", "\u2029", "\u202f", "\u205f", "\u3000"};
+  for (auto space : kUnicodeSpaces) {
+    if (cp == space) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<size_t> code_point_starts(std::string_view s) {
@@ -61,9 +79,7 @@ std::string strip(std::string_view s, const std::optional<std::string>& chars, S
   }
   auto strippable = [&](size_t idx) {
     std::string_view cp = s.substr(starts[idx], starts[idx + 1] - starts[idx]);
-    if (!chars)
-      return cp.size() == 1 && (is_space(cp[0]) || cp[0] == '\x1c' || cp[0] == '\x1d' ||
-                                cp[0] == '\x1e' || cp[0] == '\x1f');
+    if (!chars) return is_python_whitespace(cp);
     for (auto c : strip_set) {
       if (c == cp) return true;
     }

@@ -16,6 +16,10 @@ const Json kPeople = {{"people",
 
 TEST(Filters, TrimAndCase) {
   EXPECT_EQ(render("[{{ '  x \\n' | trim }}] {{ 'xxhixx' | trim('x') }}"), "[x] hi");
+  // Python's strip() also removes Unicode spaces such as NBSP and U+3000.
+  EXPECT_EQ(
+      render("[{{ '\\u00a0 hi\\u3000' | trim }}] [{{ '\\u00e9x\\u00e9' | trim('\\u00e9') }}]"),
+      "[hi] [x]");
   EXPECT_EQ(render("{{ 'hello WORLD' | capitalize }} {{ 'hello world-wide' | title }} "
                    "{{ 'Ab' | upper }} {{ 'Ab' | lower }}"),
             "Hello world Hello World-Wide AB ab");

@@ -207,7 +207,30 @@ Value float_filter(const Value& v, CallArgs& a) {
 Value upper(const Value& v, CallArgs&) { return Value::string(py::upper(to_str(v))); }
 Value lower(const Value& v, CallArgs&) { return Value::string(py::lower(to_str(v))); }
 Value capitalize(const Value& v, CallArgs&) { return Value::string(py::capitalize(to_str(v))); }
-Value title(const Value& v, CallArgs&) { return Value::string(py::title(to_str(v))); }
+// jinja2's do_title is not str.title(): it splits on runs of "-", whitespace,
+// "(", "{", "[", "<" and capitalizes each piece ("they're" -> "They're").
+Value title(const Value& v, CallArgs&) {
+  const std::string s = to_str(v);
+  auto is_separator = [](char c) {
+    return c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || py::is_space(c);
+  };
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = i;
+    const bool separator = is_separator(s[i]);
+    while (j < s.size() && is_separator(s[j]) == separator) ++j;
+    const std::string piece = s.substr(i, j - i);
+    if (separator) {
+      out += piece;
+    } else {
+      out += py::upper(piece.substr(0, 1));
+      out += py::lower(piece.substr(1));
+    }
+    i = j;
+  }
+  return Value::string(std::move(out));
+}
 
 Value replace(const Value& v, CallArgs& a) {
   a.expect_at_most("replace", {"old", "new", "count"});

@@ -23,6 +23,9 @@ TEST(Filters, TrimAndCase) {
   EXPECT_EQ(render("{{ 'hello WORLD' | capitalize }} {{ 'hello world-wide' | title }} "
                    "{{ 'Ab' | upper }} {{ 'Ab' | lower }}"),
             "Hello world Hello World-Wide AB ab");
+  // The filter follows jinja2's do_title; the str method follows Python.
+  EXPECT_EQ(render("{{ \"they're abc1def (x)\" | title }}|{{ \"they're abc1def\".title() }}"),
+            "They're Abc1def (X)|They'Re Abc1Def");
 }
 
 TEST(Filters, LengthCountsCodePointsAndItems) {

@@ -53,6 +53,10 @@ ChatTemplate ChatTemplate::parse(std::string_view source) {
 }
 
 std::string ChatTemplate::render(const Json& messages, const ChatRenderOptions& options) const {
+  if (!ast_) {
+    throw TemplateError(TemplateErrorKind::Render, {},
+                        "no template: create ChatTemplate with ChatTemplate::parse()");
+  }
   if (!messages.is_array()) {
     throw TemplateError(TemplateErrorKind::Render, {}, "messages must be a JSON array");
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 
@@ -366,6 +367,15 @@ Value round_filter(const Value& v, CallArgs& a) {
   const double x = v.as_double() * scale;
   double r;
   if (method == "common") {
+    if (precision >= 0 && precision <= 340 && std::isfinite(v.as_double())) {
+      // Python's round() rounds the exact binary value (2.675 -> 2.67);
+      // printf does the same correctly rounded conversion.
+      std::string buf(720, '\0');
+      const int n =
+          std::snprintf(buf.data(), buf.size(), "%.*f", static_cast<int>(precision), v.as_double());
+      buf.resize(static_cast<size_t>(std::max(n, 0)));
+      return Value::number(std::strtod(buf.c_str(), nullptr));
+    }
     r = std::nearbyint(x);  // round-half-even, like Python's round()
   } else if (method == "ceil") {
     r = std::ceil(x);

@@ -117,10 +117,11 @@ TEST(Filters, ItemsAndDictsort) {
 }
 
 TEST(Filters, Numbers) {
-  EXPECT_EQ(render("{{ -3 | abs }} {{ -2.5 | abs }} {{ 2.5 | round }} {{ 3.5 | round }} "
-                   "{{ 3.14159 | round(2) }} {{ 2.1 | round(method='ceil') }} "
-                   "{{ 2.9 | round(method='floor') }}"),
-            "3 2.5 2.0 4.0 3.14 3.0 2.0");
+  EXPECT_EQ(
+      render("{{ -3 | abs }} {{ -2.5 | abs }} {{ 2.5 | round }} {{ 3.5 | round }} "
+             "{{ 3.14159 | round(2) }} {{ 2.675 | round(2) }} {{ 2.1 | round(method='ceil') }} "
+             "{{ 2.9 | round(method='floor') }}"),
+      "3 2.5 2.0 4.0 3.14 2.67 3.0 2.0");
   EXPECT_EQ(render("{{ [1, 2, 3] | sum }} {{ [4, 1, 9] | max }} {{ [4, 1, 9] | min }}"), "6 9 1");
 }
 

@@ -104,11 +104,60 @@ add('gpt_oss.jinja', [{"role": "user", "content": "Weather in Paris?"}, {"role":
     extra_context={"reasoning_effort": "high"})
 add('gpt_oss.jinja', [{"role": "user", "content": "x"}, {"role": "tool", "content": "y"}])
 
+# Expression, filter and statement snippets with variables.
+people = {"people": [{"name": "bo", "age": 30, "admin": True}, {"name": "al", "age": 25}, {"name": "cy", "age": 35, "admin": False}]}
+msg = {"message": {"role": "user", "content": "hi"}, "d": {}, "xs": [10, 20, 30], "v": {"a": [1, 2.5, "x", True, None], "b": {}, "c": []}}
+cases_snippets = [
+ ("{{ people | join('/', attribute='name') }}", people),
+ ("{{ people | selectattr('admin') | map(attribute='name') | join(',') }}", people),
+ ("{{ people | selectattr('admin', 'defined') | map(attribute='name') | join(',') }}", people),
+ ("{{ people | rejectattr('admin', 'defined') | map(attribute='name') | list }}", people),
+ ("{{ people | selectattr('age', 'gt', 26) | list | length }}", people),
+ ("{{ people | map(attribute='admin', default='?') | list }}", people),
+ ("{{ people | sort(attribute='age') | map(attribute='name') | join(',') }}", people),
+ ("{{ people | unique(attribute='admin') | list | length }}", people),
+ ("{{ people | max(attribute='age') }}", people),
+ ("{{ people | sum(attribute='age') }}", people),
+ ("{{ people[0] | dictsort }}", people),
+ ("{{ people | tojson(indent=2) }}", people),
+ ("{{ people | tojson(sort_keys=true, separators=(',', ':')) }}", people),
+ ("{{ message.content }} {{ message['content'] }} {{ message.role }}", msg),
+ ("{{ message.missing is defined }} {{ message['missing'] is defined }}", msg),
+ ("{% for k, v in message.items() %}{{ k }}={{ v }};{% endfor %}", msg),
+ ("{{ xs[0] }} {{ xs[-1] }} {{ xs.1 }} {{ xs[5] is defined }} {{ xs[1:] }} {{ xs | first }} {{ xs | last }}", msg),
+ ("{{ v | tojson }}|{{ v | string }}|{{ v }}", msg),
+ ("{{ d.a is defined }}{{ d.get('a', 1) }}{{ d | length }}{{ d is mapping }}{{ xs is sequence }}", msg),
+ ("{{ 'a-b_c d'.split('-') }} {{ 'x'.join(['1','2']) }} {{ '  a b  '.split(' ') }} {{ 'abc'.rsplit('b') }} {{ ''.split() }} {{ 'a\\tb\\nc'.split() }}", {}),
+ ("{{ '%d items' | replace('%d', '3') }} {{ 'aaa'.replace('a', '') }} {{ 'abc'.replace('', '-') }} {{ 'abc'.replace('', '-', 2) }}", {}),
+ ("{{ 'Hello'.startswith('He') }} {{ 'Hello'.endswith(('x','lo')) }} {{ 'a b'.title() }} {{ 'ABC'.isupper() }} {{ 'abc1'.isalnum() }} {{ '12'.isdigit() }}", {}),
+ ("{{ 1.0 }} {{ 1.5e300 * 1e10 }} {{ -1e-320 }} {{ 2**62 }} {{ 7 // -2 }} {{ -7 % 2.5 }} {{ 10 / 3 }} {{ 1e22 }} {{ 1e21 }}", {}),
+ ("{{ [1, 2] + [3] }} {{ (1,) + (2,) }} {{ 'ab' * 3 }} {{ [0] * 3 }} {{ 3 * 'x' }}", {}),
+ ("{{ 'abc' < 'abd' }} {{ [1, 'a'] == [1, 'a'] }} {{ {'a': 1} == {'a': 1.0} }} {{ none == none }} {{ 1 != 1.0 }}", {}),
+ ("{{ 'x' if none is none }} {{ (1, 2) | list }} {{ {'a': 1}.items() | list }} {{ range(2, 10, 3) | list }}", {}),
+ ("{% for a, b in [(1, 2), (3, 4)] %}{{ loop.index }}{{ a }}{{ b }}{% if loop.last %}!{% endif %}{% endfor %}", {}),
+ ("{% for x in 'héé' %}{{ loop.revindex }}{{ x }}{% endfor %}", {}),
+ ("{% for k in {'b': 1, 'a': 2} | dictsort(reverse=true) %}{{ k }}{% endfor %}", {}),
+ ("{{ ['b', 'A', 'c'] | sort(case_sensitive=true, reverse=true) }} {{ [3, 1] | max }} {{ ['B', 'a'] | min }}", {}),
+ ("{{ 'a\\nb' | indent(4, true) }}|{{ 'one two' | wordcount }}|{{ 'ab' | center(7) }}|{{ 'ab' | center(6) }}|{{ 'abc' | center(6) }}", {}),
+ ("{{ 3.7 | int }} {{ '0x1A' | int(0, 16) }} {{ '1e3' | float }} {{ 'abc' | float }} {{ true | int }} {{ '  12  ' | int }}", {}),
+ ("{{ 2.675 | round(2) }} {{ -2.5 | round }} {{ 0.5 | round }} {{ 1.5 | round }} {{ 12345.6789 | round(-2) }}", {}),
+ ("{% set a = {'k': [1, {'z': none}]} %}{{ a }}|{{ a | tojson }}|{{ a.k[1].z is none }}", {}),
+ ("{{ \"it's\" }}{{ ['a\\'b', \"c\\\"d\", 'e\\\\f', 'g\\nh'] }}", {}),
+ ("{% if 'b' in {'a': 1, 'b': 2} and 2 in [1, 2] and 'x' not in 'abc' %}yes{% endif %}", {}),
+ ("{{ x | default('d') }} {{ none | default('d') }} {{ false | default('d', true) }} {{ 0 | d(5, boolean=true) }}", {}),
+ ("{% set x = [1, 2, 3] %}{{ x | select('odd') | list }} {{ x | reject('even') | list }} {{ x | map('string') | join }}", {}),
+ ("{% macro m(a, b='B', c=none) %}{{ a }}{{ b }}{{ c }}{% endmacro %}{{ m(1) }}{{ m(1, c=3) }}{{ m(a=2, b=4) }}", {}),
+ ("{{ 'a' ~ 1.0 ~ [1] ~ {'x': none} ~ (1,) }}", {}),
+ ("{{ (1, 2, 3)[1:] }} {{ 'hello'[::2] }} {{ 'hello'[-3:-1] }} {{ [1, 2, 3, 4][::-2] }} {{ 'ab'[5:] }}", {}),
+]
+for t, v in cases_snippets:
+    cases.append(('snippet', dict(source=t, messages=[], extra_context=v)))
+
 bad = 0
 for name, spec in cases:
     p, c = py_render(spec), cpp_render(spec)
     if p != c:
         bad += 1
-        print('MISMATCH', name, json.dumps(spec['messages'])[:100]); print('  py :', repr(p)[:600]); print('  cpp:', repr(c)[:600])
+        print('MISMATCH', name, json.dumps(spec['messages'])[:100], repr(spec['source'])[:100] if name == 'snippet' else ''); print('  py :', repr(p)[:600]); print('  cpp:', repr(c)[:600])
 print(len(cases), 'cases,', bad, 'mismatches')
 sys.exit(1 if bad else 0)

@@ -77,6 +77,8 @@ struct Stmt {
   std::vector<ExprPtr> defaults;    // per param, null when required
   bool has_else = false;            // If/For: the last body is the else branch
   bool has_filter = false;          // For: exprs[2] is the loop filter
+  bool uses_varargs = false;        // Macro: body reads `varargs` (extra positionals allowed)
+  bool uses_kwargs = false;         // Macro: body reads `kwargs` (extra keywords allowed)
 };
 
 struct TemplateAst {

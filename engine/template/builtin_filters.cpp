@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 
@@ -207,7 +208,30 @@ Value float_filter(const Value& v, CallArgs& a) {
 Value upper(const Value& v, CallArgs&) { return Value::string(py::upper(to_str(v))); }
 Value lower(const Value& v, CallArgs&) { return Value::string(py::lower(to_str(v))); }
 Value capitalize(const Value& v, CallArgs&) { return Value::string(py::capitalize(to_str(v))); }
-Value title(const Value& v, CallArgs&) { return Value::string(py::title(to_str(v))); }
+// jinja2's do_title is not str.title(): it splits on runs of "-", whitespace,
+// "(", "{", "[", "<" and capitalizes each piece ("they're" -> "They're").
+Value title(const Value& v, CallArgs&) {
+  const std::string s = to_str(v);
+  auto is_separator = [](char c) {
+    return c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || py::is_space(c);
+  };
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = i;
+    const bool separator = is_separator(s[i]);
+    while (j < s.size() && is_separator(s[j]) == separator) ++j;
+    const std::string piece = s.substr(i, j - i);
+    if (separator) {
+      out += piece;
+    } else {
+      out += py::upper(piece.substr(0, 1));
+      out += py::lower(piece.substr(1));
+    }
+    i = j;
+  }
+  return Value::string(std::move(out));
+}
 
 Value replace(const Value& v, CallArgs& a) {
   a.expect_at_most("replace", {"old", "new", "count"});
@@ -343,6 +367,15 @@ Value round_filter(const Value& v, CallArgs& a) {
   const double x = v.as_double() * scale;
   double r;
   if (method == "common") {
+    if (precision >= 0 && precision <= 340 && std::isfinite(v.as_double())) {
+      // Python's round() rounds the exact binary value (2.675 -> 2.67);
+      // printf does the same correctly rounded conversion.
+      std::string buf(720, '\0');
+      const int n =
+          std::snprintf(buf.data(), buf.size(), "%.*f", static_cast<int>(precision), v.as_double());
+      buf.resize(static_cast<size_t>(std::max(n, 0)));
+      return Value::number(std::strtod(buf.c_str(), nullptr));
+    }
     r = std::nearbyint(x);  // round-half-even, like Python's round()
   } else if (method == "ceil") {
     r = std::ceil(x);
@@ -387,6 +420,11 @@ Value indent(const Value& v, CallArgs& a) {
     const size_t nl = s.find('\n', pos);
     lines.push_back(s.substr(pos, nl - pos));
     pos = nl + 1;
+  }
+  if (static_cast<double>(lines.size()) * static_cast<double>(pad.size()) +
+          static_cast<double>(s.size()) >
+      static_cast<double>(py::kMaxResultBytes)) {
+    throw EvalFailure("indent() result is too large");
   }
   std::string out;
   for (size_t i = 0; i < lines.size(); ++i) {

@@ -1,6 +1,7 @@
 #include "engine/template/chat_template.h"
 
 #include <ctime>
+#include <new>
 
 #include "engine/template/ast.h"
 #include "engine/template/evaluator.h"
@@ -52,6 +53,10 @@ ChatTemplate ChatTemplate::parse(std::string_view source) {
 }
 
 std::string ChatTemplate::render(const Json& messages, const ChatRenderOptions& options) const {
+  if (!ast_) {
+    throw TemplateError(TemplateErrorKind::Render, {},
+                        "no template: create ChatTemplate with ChatTemplate::parse()");
+  }
   if (!messages.is_array()) {
     throw TemplateError(TemplateErrorKind::Render, {}, "messages must be a JSON array");
   }
@@ -86,6 +91,8 @@ std::string ChatTemplate::render(const Json& messages, const ChatRenderOptions& 
     throw TemplateError(TemplateErrorKind::Render, {}, e.what());
   } catch (const RaisedByTemplate& e) {
     throw TemplateError(TemplateErrorKind::Raised, {}, e.what());
+  } catch (const std::bad_alloc&) {
+    throw TemplateError(TemplateErrorKind::Render, {}, "out of memory while rendering");
   }
 }
 

@@ -1,5 +1,8 @@
 #include "engine/template/evaluator.h"
 
+#include <new>
+#include <stdexcept>
+
 #include "engine/template/access.h"
 #include "engine/template/builtin_filters.h"
 #include "engine/template/builtin_tests.h"
@@ -289,6 +292,10 @@ class Renderer {
       ~FramePop() { r.frames_.pop_back(); }
     } pop{*this};
 
+    if (args.positional.size() > s.params.size() && !s.uses_varargs) {
+      throw EvalFailure("macro '" + name + "' takes not more than " +
+                        std::to_string(s.params.size()) + " argument(s)");
+    }
     std::vector<Value> varargs;
     for (size_t i = 0; i < args.positional.size(); ++i) {
       if (i < s.params.size()) {
@@ -305,8 +312,10 @@ class Renderer {
         assign("caller", v);
       } else if (is_param) {
         assign(k, v);
-      } else {
+      } else if (s.uses_kwargs) {
         kwargs.entries().set(k, v);
+      } else {
+        throw EvalFailure("macro '" + name + "' takes no keyword argument '" + k + "'");
       }
     }
     for (size_t i = 0; i < s.params.size(); ++i) {
@@ -318,7 +327,7 @@ class Renderer {
       }
     }
     if (!caller.is_undefined()) assign("caller", caller);
-    assign("varargs", Value::list(std::move(varargs)));
+    assign("varargs", Value::tuple(std::move(varargs)));
     assign("kwargs", kwargs);
     std::string out;
     exec_body(s.bodies[0], out);
@@ -346,6 +355,10 @@ class Renderer {
       throw TemplateError(TemplateErrorKind::Render, pos, e.what());
     } catch (const RaisedByTemplate& e) {
       throw TemplateError(TemplateErrorKind::Raised, pos, e.what());
+    } catch (const std::length_error& e) {
+      throw TemplateError(TemplateErrorKind::Render, pos, e.what());
+    } catch (const std::bad_alloc&) {
+      throw TemplateError(TemplateErrorKind::Render, pos, "out of memory while rendering");
     }
   }
 

@@ -8,6 +8,17 @@ namespace {
 // Repetition (`'=' * 80`, `[x] * n`) is capped so a bad template cannot
 // allocate gigabytes.
 constexpr int64_t kMaxRepeatedBytes = 16 * 1024 * 1024;
+// Doubling a string or list in a loop (`{% set s = s ~ s %}`) would exhaust
+// memory long before the output limit is checked.
+constexpr size_t kMaxStringBytes = 32 * 1024 * 1024;
+constexpr size_t kMaxListItems = 256 * 1024;
+
+std::string concat_strings(const std::string& a, const std::string& b) {
+  if (a.size() + b.size() > kMaxStringBytes) {
+    throw EvalFailure("string result is larger than " + std::to_string(kMaxStringBytes) + " bytes");
+  }
+  return a + b;
+}
 
 [[noreturn]] void unsupported(const std::string& op, const Value& a, const Value& b) {
   throw EvalFailure("unsupported operand type(s) for " + op + ": '" + type_name(a) + "' and '" +
@@ -44,7 +55,11 @@ Value repeat(const Value& seq, int64_t n) {
     for (int64_t i = 0; i < n; ++i) out += seq.str();
     return Value::string(std::move(out));
   }
-  if (n > 0 && static_cast<int64_t>(seq.items().size()) * n > kMaxRepeatedBytes / 16) {
+  int64_t item_bytes = 16;
+  for (const auto& item : seq.items()) {
+    item_bytes += item.is_string() ? static_cast<int64_t>(item.str().size()) : 16;
+  }
+  if (n > 0 && item_bytes * n > kMaxRepeatedBytes) {
     throw EvalFailure("list repetition result is too large");
   }
   std::vector<Value> out;
@@ -55,7 +70,10 @@ Value repeat(const Value& seq, int64_t n) {
 }  // namespace
 
 Value binary_op(const std::string& op, const Value& a, const Value& b) {
-  if (op == "~") return Value::string(to_str(a) + to_str(b));
+  if (op == "~") {
+    if (a.is_string() && b.is_string()) return Value::string(concat_strings(a.str(), b.str()));
+    return Value::string(concat_strings(to_str(a), to_str(b)));
+  }
   if (a.is_undefined()) fail_undefined(a);
   if (b.is_undefined()) fail_undefined(b);
   const bool numbers = a.is_number() && b.is_number();
@@ -67,9 +85,14 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
       check_overflow(__builtin_add_overflow(a.as_int(), b.as_int(), &r));
       return Value::integer(r);
     }
-    if (a.is_string() && b.is_string()) return Value::string(a.str() + b.str());
+    if (a.is_string() && b.is_string()) return Value::string(concat_strings(a.str(), b.str()));
     if ((a.is_list() && b.is_list()) || (a.is_tuple() && b.is_tuple())) {
-      std::vector<Value> out = a.items();
+      if (a.items().size() + b.items().size() > kMaxListItems) {
+        throw EvalFailure("list result has more than " + std::to_string(kMaxListItems) + " items");
+      }
+      std::vector<Value> out;
+      out.reserve(a.items().size() + b.items().size());
+      out.insert(out.end(), a.items().begin(), a.items().end());
       out.insert(out.end(), b.items().begin(), b.items().end());
       return a.is_tuple() ? Value::tuple(std::move(out)) : Value::list(std::move(out));
     }

@@ -267,7 +267,37 @@ class Parser {
     expect_block_end();
     s->bodies.push_back(parse_body({"endmacro"}));
     consume_end("endmacro");
+    // jinja2 only accepts surplus arguments when the body reads varargs/kwargs.
+    s->uses_varargs = body_reads(s->bodies[0], "varargs");
+    s->uses_kwargs = body_reads(s->bodies[0], "kwargs");
     return s;
+  }
+
+  static bool expr_reads(const Expr* e, const std::string& name) {
+    if (!e) return false;
+    if (e->kind == ExprKind::Name && e->name == name) return true;
+    for (const auto& a : e->args) {
+      if (expr_reads(a.get(), name)) return true;
+    }
+    for (const auto& [k, v] : e->kwargs) {
+      if (expr_reads(v.get(), name)) return true;
+    }
+    return false;
+  }
+
+  static bool body_reads(const Body& body, const std::string& name) {
+    for (const auto& s : body) {
+      for (const auto& e : s->exprs) {
+        if (expr_reads(e.get(), name)) return true;
+      }
+      for (const auto& d : s->defaults) {
+        if (expr_reads(d.get(), name)) return true;
+      }
+      for (const auto& b : s->bodies) {
+        if (body_reads(b, name)) return true;
+      }
+    }
+    return false;
   }
 
   StmtPtr parse_call_block(StmtPtr s) {

@@ -5,38 +5,63 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 namespace mosaic::tmpl::py {
+
+namespace {
+
+// Length in bytes of the code point starting at s[i]; malformed or truncated
+// sequences count byte by byte so nothing is dropped.
+size_t code_point_length(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  size_t len = 1;
+  if (c >= 0xF0 && c < 0xF8) {
+    len = 4;
+  } else if (c >= 0xE0) {
+    len = c < 0xF0 ? 3 : 1;
+  } else if (c >= 0xC0) {
+    len = 2;
+  }
+  for (size_t k = 1; k < len; ++k) {
+    if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
+  }
+  return len;
+}
+
+// str.isspace() for one UTF-8 encoded code point: ASCII whitespace, the
+// separators U+001C..U+001F, and the Unicode space characters (NBSP, en/em
+// spaces, ideographic space, ...), which Python's strip() also removes.
+bool is_python_whitespace(std::string_view cp) {
+  if (cp.size() == 1) {
+    const char c = cp[0];
+    return is_space(c) || (c >= '\x1c' && c <= '\x1f');
+  }
+  static const std::string_view kUnicodeSpaces[] = {
+      "\u0085", "\u00a0", "\u1680", "\u2000", "\u2001", "\u2002", "\u2003",
+      "\u2004", "\u2005", "\u2006", "\u2007", "\u2008", "\u2009", "\u200a",
+      "\u2028", "\u2029", "\u202f", "\u205f", "\u3000"};
+  for (auto space : kUnicodeSpaces) {
+    if (cp == space) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 std::vector<size_t> code_point_starts(std::string_view s) {
   std::vector<size_t> starts;
   starts.reserve(s.size() + 1);
-  size_t i = 0;
-  while (i < s.size()) {
-    starts.push_back(i);
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = 1;
-    if (c >= 0xF0 && c < 0xF8) {
-      len = 4;
-    } else if (c >= 0xE0) {
-      len = c < 0xF0 ? 3 : 1;
-    } else if (c >= 0xC0) {
-      len = 2;
-    }
-    // A truncated or malformed sequence counts byte by byte.
-    for (size_t k = 1; k < len; ++k) {
-      if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
-        len = 1;
-        break;
-      }
-    }
-    i += len;
-  }
+  for (size_t i = 0; i < s.size(); i += code_point_length(s, i)) starts.push_back(i);
   starts.push_back(s.size());
   return starts;
 }
 
-size_t code_point_count(std::string_view s) { return code_point_starts(s).size() - 1; }
+size_t code_point_count(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); i += code_point_length(s, i)) ++n;
+  return n;
+}
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -54,9 +79,7 @@ std::string strip(std::string_view s, const std::optional<std::string>& chars, S
   }
   auto strippable = [&](size_t idx) {
     std::string_view cp = s.substr(starts[idx], starts[idx + 1] - starts[idx]);
-    if (!chars)
-      return cp.size() == 1 && (is_space(cp[0]) || cp[0] == '\x1c' || cp[0] == '\x1d' ||
-                                cp[0] == '\x1e' || cp[0] == '\x1f');
+    if (!chars) return is_python_whitespace(cp);
     for (auto c : strip_set) {
       if (c == cp) return true;
     }
@@ -139,6 +162,11 @@ std::string replace(std::string_view s, std::string_view old_text, std::string_v
                     int64_t count) {
   std::string out;
   if (old_text.empty()) {
+    if (static_cast<double>(code_point_count(s) + 1) * static_cast<double>(new_text.size()) +
+            static_cast<double>(s.size()) >
+        static_cast<double>(kMaxResultBytes)) {
+      throw std::length_error("replace() result is too large");
+    }
     // Python inserts `new` between every code point (and at both ends).
     const auto starts = code_point_starts(s);
     int64_t done = 0;
@@ -151,6 +179,14 @@ std::string replace(std::string_view s, std::string_view old_text, std::string_v
     }
     if (count < 0 || done < count) out += new_text;
     return out;
+  }
+  // Refuse results past kMaxResultBytes instead of exhausting memory.
+  const int64_t hits = std::min<int64_t>(count < 0 ? INT64_MAX : count, py::count(s, old_text));
+  if (new_text.size() > old_text.size() &&
+      static_cast<double>(s.size()) +
+              static_cast<double>(hits) * static_cast<double>(new_text.size() - old_text.size()) >
+          static_cast<double>(kMaxResultBytes)) {
+    throw std::length_error("replace() result is too large");
   }
   size_t pos = 0;
   int64_t done = 0;

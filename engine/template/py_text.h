@@ -25,6 +25,8 @@ std::vector<std::string> split(std::string_view s, const std::optional<std::stri
                                int64_t maxsplit);
 std::vector<std::string> rsplit(std::string_view s, const std::optional<std::string>& sep,
                                 int64_t maxsplit);
+// Throws std::length_error when the result would exceed kMaxResultBytes.
+constexpr size_t kMaxResultBytes = 64 * 1024 * 1024;
 std::string replace(std::string_view s, std::string_view old_text, std::string_view new_text,
                     int64_t count);
 int64_t count(std::string_view s, std::string_view needle);

@@ -93,6 +93,13 @@ TEST(Errors, TemplateErrorIsAMosaicError) {
 
 TEST(Errors, BadMessagesArgument) {
   EXPECT_THROW(ChatTemplate::parse("x").render(Json::object(), {}), TemplateError);
+  ChatRenderOptions options;
+  options.extra_context = Json::array();
+  EXPECT_THROW(ChatTemplate::parse("x").render(Json::array(), options), TemplateError);
+}
+
+TEST(Errors, DefaultConstructedTemplateFailsCleanly) {
+  EXPECT_THROW(ChatTemplate().render(Json::array(), {}), TemplateError);
 }
 
 }  // namespace

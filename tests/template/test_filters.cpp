@@ -16,9 +16,16 @@ const Json kPeople = {{"people",
 
 TEST(Filters, TrimAndCase) {
   EXPECT_EQ(render("[{{ '  x \\n' | trim }}] {{ 'xxhixx' | trim('x') }}"), "[x] hi");
+  // Python's strip() also removes Unicode spaces such as NBSP and U+3000.
+  EXPECT_EQ(
+      render("[{{ '\\u00a0 hi\\u3000' | trim }}] [{{ '\\u00e9x\\u00e9' | trim('\\u00e9') }}]"),
+      "[hi] [x]");
   EXPECT_EQ(render("{{ 'hello WORLD' | capitalize }} {{ 'hello world-wide' | title }} "
                    "{{ 'Ab' | upper }} {{ 'Ab' | lower }}"),
             "Hello world Hello World-Wide AB ab");
+  // The filter follows jinja2's do_title; the str method follows Python.
+  EXPECT_EQ(render("{{ \"they're abc1def (x)\" | title }}|{{ \"they're abc1def\".title() }}"),
+            "They're Abc1def (X)|They'Re Abc1Def");
 }
 
 TEST(Filters, LengthCountsCodePointsAndItems) {
@@ -110,10 +117,11 @@ TEST(Filters, ItemsAndDictsort) {
 }
 
 TEST(Filters, Numbers) {
-  EXPECT_EQ(render("{{ -3 | abs }} {{ -2.5 | abs }} {{ 2.5 | round }} {{ 3.5 | round }} "
-                   "{{ 3.14159 | round(2) }} {{ 2.1 | round(method='ceil') }} "
-                   "{{ 2.9 | round(method='floor') }}"),
-            "3 2.5 2.0 4.0 3.14 3.0 2.0");
+  EXPECT_EQ(
+      render("{{ -3 | abs }} {{ -2.5 | abs }} {{ 2.5 | round }} {{ 3.5 | round }} "
+             "{{ 3.14159 | round(2) }} {{ 2.675 | round(2) }} {{ 2.1 | round(method='ceil') }} "
+             "{{ 2.9 | round(method='floor') }}"),
+      "3 2.5 2.0 4.0 3.14 2.67 3.0 2.0");
   EXPECT_EQ(render("{{ [1, 2, 3] | sum }} {{ [4, 1, 9] | max }} {{ [4, 1, 9] | min }}"), "6 9 1");
 }
 

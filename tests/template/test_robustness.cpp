@@ -86,6 +86,18 @@ TEST(Robustness, HostileTemplatesAreBounded) {
   EXPECT_EQ(try_render("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}"), Outcome::TemplateFailed);
 }
 
+TEST(Robustness, MemoryAmplificationIsRefused) {
+  EXPECT_EQ(try_render("{% set ns = namespace(s='ab') %}{% for i in range(40) %}"
+                       "{% set ns.s = ns.s ~ ns.s %}{% endfor %}"),
+            Outcome::TemplateFailed);
+  EXPECT_EQ(try_render("{% set ns = namespace(l=[1]) %}{% for i in range(40) %}"
+                       "{% set ns.l = ns.l + ns.l %}{% endfor %}"),
+            Outcome::TemplateFailed);
+  EXPECT_EQ(try_render("{{ ('a' * 10000000) | replace('', 'bbbbbbbbbb') }}"),
+            Outcome::TemplateFailed);
+  EXPECT_EQ(try_render("{{ ['x' * 1000000] * 100 }}"), Outcome::TemplateFailed);
+}
+
 TEST(Robustness, SelfContainingListFailsInsteadOfRecursingForever) {
   EXPECT_EQ(try_render("{% set xs = [] %}{% set _ = xs.append(xs) %}{{ xs }}"),
             Outcome::TemplateFailed);

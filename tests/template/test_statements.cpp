@@ -90,6 +90,16 @@ TEST(Statements, MacrosWithDefaultsAndKeywords) {
             "Hello A! Hello B? Hello C!");
 }
 
+TEST(Statements, MacroArgumentsAreCheckedLikeJinja) {
+  EXPECT_THROW(render("{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}"), TemplateError);
+  EXPECT_THROW(render("{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, b=2) }}"), TemplateError);
+  EXPECT_EQ(
+      render(
+          "{% macro m(a) %}{{ a }}{{ varargs }}{{ kwargs }}{% endmacro %}{{ m(1, 2, 3, k='v') }}"),
+      "1(2, 3){'k': 'v'}");
+  EXPECT_EQ(render("{% macro m(a, b) %}[{{ b }}]{% endmacro %}{{ m(1) }}"), "[]");
+}
+
 TEST(Statements, MacroSeesTemplateVariablesButNotCallerLoopVariables) {
   EXPECT_EQ(render("{% set top = 'T' %}{% macro m() %}{{ top }}{{ i is defined }}{% endmacro %}"
                    "{% for i in [1] %}{{ m() }}{% endfor %}"),

@@ -61,8 +61,8 @@ struct CameraSource::Device {
 };
 
 CameraSource::CameraSource(const CameraOptions& options)
-    : ThreadedFrameSource(fmt::format("mosaic-cam{}", options.device_index),
-                          options.queue_capacity),
+    : ThreadedFrameSource(fmt::format("mosaic-cam{}", options.device_index), options.queue_capacity,
+                          options.lost_device, options.reopen_interval_ms),
       options_(options) {}
 
 CameraSource::~CameraSource() { stop(); }

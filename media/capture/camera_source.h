@@ -29,6 +29,9 @@ struct CameraOptions {
   double requested_fps = 30;
   int max_side_px = 640;  // frames are shrunk to this for vision models
   size_t queue_capacity = 4;
+  // An unplugged camera is waited for and reopened when it comes back.
+  LostDevice lost_device = LostDevice::Reopen;
+  int64_t reopen_interval_ms = 1000;
 };
 
 class CameraSource : public ThreadedFrameSource {

@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <chrono>
+
 #include "media/core/media_error.h"
 
 namespace mosaic::media {
@@ -18,12 +20,18 @@ const char* capture_state_name(CaptureState state) {
       return "no device";
     case CaptureState::Failed:
       return "failed";
+    case CaptureState::Reconnecting:
+      return "reconnecting";
   }
   return "unknown";
 }
 
-ThreadedFrameSource::ThreadedFrameSource(const std::string& thread_name, size_t queue_capacity)
-    : thread_name_(thread_name.substr(0, 15)), queue_(queue_capacity) {}
+ThreadedFrameSource::ThreadedFrameSource(const std::string& thread_name, size_t queue_capacity,
+                                         LostDevice lost_device, int64_t reopen_interval_ms)
+    : thread_name_(thread_name.substr(0, 15)),
+      lost_device_(lost_device),
+      reopen_interval_ms_(reopen_interval_ms),
+      queue_(queue_capacity) {}
 
 ThreadedFrameSource::~ThreadedFrameSource() {
   // Subclasses must call stop() in their destructors (close() is theirs);
@@ -81,10 +89,43 @@ void ThreadedFrameSource::stop() {
   if (state() == CaptureState::Running) set_state(CaptureState::Stopped, "stopped");
 }
 
+bool ThreadedFrameSource::wait_and_reopen(const std::string& reason) {
+  set_state(CaptureState::Reconnecting, reason + "; waiting for the device to come back");
+  try {
+    close();
+  } catch (const std::exception&) {
+    // The device is gone already; nothing left to release cleanly.
+  }
+  while (!stop_requested()) {
+    // Sleep in short steps so stop() is never kept waiting.
+    for (int64_t waited = 0; waited < reopen_interval_ms_ && !stop_requested(); waited += 20) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (stop_requested()) break;
+    try {
+      open();
+      set_state(CaptureState::Running, "running (reconnected)");
+      return true;
+    } catch (const MediaError&) {
+      // Still absent: try again after the interval.
+    }
+  }
+  return false;
+}
+
 void ThreadedFrameSource::run() {
   try {
     while (!stop_requested()) {
-      std::optional<RgbFrame> frame = grab();
+      std::optional<RgbFrame> frame;
+      try {
+        frame = grab();
+      } catch (const MediaError& error) {
+        const bool device_lost =
+            error.kind() == MediaErrorKind::NoDevice || error.kind() == MediaErrorKind::Io;
+        if (lost_device_ != LostDevice::Reopen || !device_lost) throw;
+        if (!wait_and_reopen(error.what())) break;
+        continue;
+      }
       if (!frame) {
         if (!stop_requested()) set_state(CaptureState::Finished, "end of stream");
         break;

@@ -54,7 +54,11 @@ class ThreadedFrameSource : public FrameSource {
 
  protected:
   // thread_name: at most 15 characters (Linux limit), shown in debuggers and top.
-  ThreadedFrameSource(const std::string& thread_name, size_t queue_capacity);
+  // With LostDevice::Reopen, a grab() that throws NoDevice or Io closes the
+  // device and open() is retried every reopen_interval_ms until it works or
+  // stop() is called; the state is Reconnecting meanwhile.
+  ThreadedFrameSource(const std::string& thread_name, size_t queue_capacity,
+                      LostDevice lost_device = LostDevice::Fail, int64_t reopen_interval_ms = 1000);
 
   virtual void open() = 0;
   virtual std::optional<RgbFrame> grab() = 0;
@@ -66,8 +70,12 @@ class ThreadedFrameSource : public FrameSource {
 
  private:
   void run();
+  // Returns true when the device is open again, false when stop() came first.
+  bool wait_and_reopen(const std::string& reason);
 
   std::string thread_name_;
+  LostDevice lost_device_;
+  int64_t reopen_interval_ms_;
   FrameQueue queue_;
   std::thread thread_;
   std::atomic<bool> stop_requested_{false};

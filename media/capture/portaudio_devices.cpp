@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <portaudio.h>
 
+#include <algorithm>
+
 #include "media/core/media_error.h"
 
 namespace mosaic::media {
@@ -39,6 +41,31 @@ std::vector<AudioDeviceInfo> list_audio_devices() {
     devices.push_back(std::move(device));
   }
   return devices;
+}
+
+ChosenAudioDevice choose_audio_device(int requested_index, AudioDirection direction) {
+  const bool input = direction == AudioDirection::Input;
+  const int device = requested_index >= 0 ? requested_index
+                     : input              ? Pa_GetDefaultInputDevice()
+                                          : Pa_GetDefaultOutputDevice();
+  const PaDeviceInfo* info =
+      device >= 0 && device < Pa_GetDeviceCount() ? Pa_GetDeviceInfo(device) : nullptr;
+  const int max_channels =
+      info == nullptr ? 0 : (input ? info->maxInputChannels : info->maxOutputChannels);
+  ChosenAudioDevice chosen;
+  if (max_channels <= 0) {
+    const char* what = input ? "microphone" : "speaker";
+    const char* side = input ? "input" : "output";
+    chosen.problem = requested_index >= 0
+                         ? fmt::format("no {}: audio device {} does not exist or has no {}", what,
+                                       requested_index, side)
+                         : fmt::format("no {}: the system has no audio {} device", what, side);
+    return chosen;
+  }
+  chosen.index = device;
+  chosen.channels = std::min(max_channels, 2);
+  chosen.default_rate_hz = static_cast<int>(info->defaultSampleRate);
+  return chosen;
 }
 
 }  // namespace mosaic::media

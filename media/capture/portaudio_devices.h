@@ -29,4 +29,18 @@ struct AudioDeviceInfo {
 // Every device PortAudio sees; empty on machines without sound hardware.
 std::vector<AudioDeviceInfo> list_audio_devices();
 
+enum class AudioDirection { Input, Output };
+
+// The device a microphone (Input) or speaker (Output) should open: the one at
+// `requested_index`, or the system default when it is negative. Needs a live
+// PortAudioSession. Returns the device's channel count (at most 2) and rate,
+// or the message for the user ("no microphone: ...") when there is none.
+struct ChosenAudioDevice {
+  int index = -1;
+  int channels = 0;
+  int default_rate_hz = 0;
+  std::string problem;  // empty when a device was found
+};
+ChosenAudioDevice choose_audio_device(int requested_index, AudioDirection direction);
+
 }  // namespace mosaic::media

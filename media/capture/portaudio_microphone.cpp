@@ -53,22 +53,17 @@ void PortAudioMicrophone::start() {
     set_state(CaptureState::NoDevice, std::string("no microphone: ") + error.what());
     throw MediaError(MediaErrorKind::NoDevice, status_message());
   }
-  const int device =
-      options_.device_index >= 0 ? options_.device_index : Pa_GetDefaultInputDevice();
-  const PaDeviceInfo* info =
-      device >= 0 && device < Pa_GetDeviceCount() ? Pa_GetDeviceInfo(device) : nullptr;
-  if (info == nullptr || info->maxInputChannels <= 0) {
+  const ChosenAudioDevice chosen =
+      choose_audio_device(options_.device_index, AudioDirection::Input);
+  if (!chosen.problem.empty()) {
     session_.reset();
-    const std::string message =
-        options_.device_index >= 0
-            ? fmt::format("no microphone: audio device {} does not exist or has no input",
-                          options_.device_index)
-            : "no microphone: the system has no audio input device";
-    set_state(CaptureState::NoDevice, message);
-    fail(MediaErrorKind::NoDevice, message);
+    set_state(CaptureState::NoDevice, chosen.problem);
+    fail(MediaErrorKind::NoDevice, chosen.problem);
   }
-  channels_ = std::min(info->maxInputChannels, 2);
-  device_rate_hz_ = static_cast<int>(info->defaultSampleRate);
+  const int device = chosen.index;
+  const PaDeviceInfo* info = Pa_GetDeviceInfo(device);
+  channels_ = chosen.channels;
+  device_rate_hz_ = chosen.default_rate_hz;
   ring_ = std::make_unique<SpscRingBuffer<float>>(
       static_cast<size_t>(device_rate_hz_ * std::max(0.5, options_.buffer_seconds)));
   resampler_ = std::make_unique<AudioResampler>(device_rate_hz_, 1, kSpeechSampleRateHz);

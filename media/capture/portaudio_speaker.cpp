@@ -41,22 +41,17 @@ void PortAudioSpeaker::start() {
     set_state(CaptureState::NoDevice, std::string("no speaker: ") + error.what());
     throw MediaError(MediaErrorKind::NoDevice, status_message());
   }
-  const int device =
-      options_.device_index >= 0 ? options_.device_index : Pa_GetDefaultOutputDevice();
-  const PaDeviceInfo* info =
-      device >= 0 && device < Pa_GetDeviceCount() ? Pa_GetDeviceInfo(device) : nullptr;
-  if (info == nullptr || info->maxOutputChannels <= 0) {
+  const ChosenAudioDevice chosen =
+      choose_audio_device(options_.device_index, AudioDirection::Output);
+  if (!chosen.problem.empty()) {
     session_.reset();
-    const std::string message =
-        options_.device_index >= 0
-            ? fmt::format("no speaker: audio device {} does not exist or has no output",
-                          options_.device_index)
-            : "no speaker: the system has no audio output device";
-    set_state(CaptureState::NoDevice, message);
-    fail(MediaErrorKind::NoDevice, message);
+    set_state(CaptureState::NoDevice, chosen.problem);
+    fail(MediaErrorKind::NoDevice, chosen.problem);
   }
-  channels_ = std::min(info->maxOutputChannels, 2);
-  device_rate_hz_ = static_cast<int>(info->defaultSampleRate);
+  const int device = chosen.index;
+  const PaDeviceInfo* info = Pa_GetDeviceInfo(device);
+  channels_ = chosen.channels;
+  device_rate_hz_ = chosen.default_rate_hz;
   ring_ = std::make_unique<SpscRingBuffer<float>>(static_cast<size_t>(device_rate_hz_));  // 1 s
 
   PaStreamParameters output{};

@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "engine/tokenizer/utf8.h"
+
 namespace mosaic::tmpl {
 namespace {
 
@@ -28,24 +30,6 @@ std::string normalize_newlines(std::string_view source) {
   }
   if (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 class Lexer {
@@ -380,7 +364,7 @@ class Lexer {
             cp = cp * 16 + static_cast<uint32_t>(d);
           }
           if (cp > 0x10FFFF) fail(q - 2, "escape is not a valid code point");
-          append_utf8(value, cp);
+          tok::append_utf8(value, cp);
           q += n;
           break;
         }

@@ -48,6 +48,19 @@ class EndToEndTest : public QObject {
     std::printf("screenshot: %s\n", qPrintable(path));
   }
 
+  // The visible item named `name` in the visual tree (views keep hidden and
+  // not yet destroyed delegates around, so the first match may be stale).
+  QQuickItem* visibleItem(const char* name) {
+    QList<QQuickItem*> pending{window_->contentItem()};
+    while (!pending.isEmpty()) {
+      QQuickItem* item = pending.takeFirst();
+      if (!item->isVisible()) continue;
+      if (item->objectName() == QLatin1String(name)) return item;
+      pending.append(item->childItems());
+    }
+    return nullptr;
+  }
+
   // By objectName, through the visual tree too (view delegates have no QObject parent there).
   QObject* child(const char* name) {
     if (QObject* found = window_->findChild<QObject*>(QLatin1String(name))) return found;
@@ -92,7 +105,8 @@ class EndToEndTest : public QObject {
     reply.content =
         "Here is an **iterative** version:\n\n```python\ndef fib(n):\n    a, b = 0, 1\n"
         "    for _ in range(n):\n        a, b = b, a + b\n    return a\n```\n\n"
-        "It runs in *O(n)* time.";
+        "It runs in *O(n)* time. The closed form is $F_n = \\frac{\\varphi^n - "
+        "\\psi^n}{\\sqrt{5}}$, with\n\n$$\\varphi = \\frac{1 + \\sqrt{5}}{2} \\approx 1.618$$";
     const int64_t r = db.append_message(seeded_id_, q, reply);
     db.finish_message(r, store::MessageStatus::Complete,
                       {.prompt_tokens = 20,
@@ -187,9 +201,18 @@ class EndToEndTest : public QObject {
     QCOMPARE(chat_->messageModel().count(), 2);
     QVERIFY(chat_->messageModel().rows()[1].content.contains("```python"));
     QCOMPARE(chat_->currentTitle(), QStringLiteral("Fibonacci in Python"));
-    QObject* toggle = child("reasoningToggle");  // the seeded reply is the only one with reasoning
-    QVERIFY(toggle);
-    QMetaObject::invokeMethod(toggle, "clicked");
+    // The seeded reply is the only one with reasoning; it starts collapsed.
+    QTRY_VERIFY(visibleItem("reasoningToggle") != nullptr);
+    QVERIFY(visibleItem("reasoningText") == nullptr);
+    QQuickItem* toggle = visibleItem("reasoningToggle");
+    toggle->forceActiveFocus(Qt::TabFocusReason);
+    QTest::keyClick(window_, Qt::Key_Space);  // keyboard: Space opens it
+    QTRY_VERIFY(visibleItem("reasoningText") != nullptr);
+    QTest::keyClick(window_, Qt::Key_Return);  // and Enter closes it again
+    QTRY_VERIFY(visibleItem("reasoningText") == nullptr);
+    const QPointF centre = toggle->mapToScene(QPointF(toggle->width() / 2, toggle->height() / 2));
+    QTest::mouseClick(window_, Qt::LeftButton, Qt::NoModifier, centre.toPoint());  // and a click
+    QTRY_VERIFY(visibleItem("reasoningText") != nullptr);
     screenshot("chat-code-reasoning");
   }
 

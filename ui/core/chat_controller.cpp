@@ -3,6 +3,7 @@
 #include <QClipboard>
 #include <QGuiApplication>
 
+#include "ui/core/code_highlighter.h"
 #include "ui/core/store_queries.h"
 
 namespace mosaic::ui {
@@ -416,5 +417,11 @@ bool ChatController::pasteFiles() {
 }
 
 void ChatController::copyText(const QString& text) { QGuiApplication::clipboard()->setText(text); }
+
+QString ChatController::highlightCode(const QString& code, const QString& language,
+                                      const QString& theme) const {
+  return highlighted_code_html(code, language,
+                               theme == QLatin1String("dark") ? CodeTheme::Dark : CodeTheme::Light);
+}
 
 }  // namespace mosaic::ui

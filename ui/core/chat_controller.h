@@ -106,6 +106,11 @@ class ChatController : public QObject {
   Q_INVOKABLE bool pasteFiles();
   Q_INVOKABLE void copyText(const QString& text);
 
+  // ---- Formatting for the views ----
+  // A code block as syntax-coloured rich text; `theme` is "light" or "dark".
+  Q_INVOKABLE QString highlightCode(const QString& code, const QString& language,
+                                    const QString& theme) const;
+
  Q_SIGNALS:
   void currentChanged();
   void modelChanged();

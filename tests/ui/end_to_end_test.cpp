@@ -3,6 +3,7 @@
 // for the streamed reply, checks the database, switches conversations,
 // searches, attaches a dropped file, and saves screenshots of the welcome
 // page, a chat with code and reasoning, and the settings.
+#include <QClipboard>
 #include <QDir>
 #include <QGuiApplication>
 #include <QMimeData>
@@ -136,12 +137,31 @@ class EndToEndTest : public QObject {
     screenshot("welcome");
   }
 
+  void cancelledLoadLeavesNoModel() {
+    QSignalSpy notices(chat_.get(), &ChatController::noticeOccurred);
+    chat_->loadModel(model_path_);
+    QCOMPARE(chat_->modelState(), QStringLiteral("loading"));
+    // The welcome page shows the progress bar and its Cancel button; click it.
+    QQuickItem* cancel = visibleItem("cancelLoadButton");
+    QVERIFY(cancel);
+    const QPointF centre = cancel->mapToScene(QPointF(cancel->width() / 2, cancel->height() / 2));
+    QTest::mouseClick(window_, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+    // However far the load got, the user asked for no model: none, with a message.
+    QTRY_COMPARE(chat_->modelState(), QStringLiteral("none"));
+    QTRY_COMPARE(notices.count(), 1);
+    QVERIFY2(notices.first().first().toString().contains("cancelled"),
+             qPrintable(notices.first().first().toString()));
+    QVERIFY(chat_->modelInfo().isEmpty());
+    QVERIFY(visibleItem("openModelButton"));
+  }
+
   void loadsTheModel() {
     chat_->loadModel(QUrl::fromLocalFile(model_path_).toString());
     QCOMPARE(chat_->modelState(), QStringLiteral("loading"));
     QTRY_COMPARE_WITH_TIMEOUT(chat_->modelState(), QStringLiteral("ready"), 30000);
     QCOMPARE(chat_->modelInfo().value("architecture").toString(), QStringLiteral("qwen3moe"));
     QCOMPARE(settings_->recentModels().value(0), model_path_);
+    QVERIFY(chat_->modelInfo().value("kvMemory").toString().endsWith("MB"));
   }
 
   void typedMessageStreamsAReplyIntoTheDatabase() {
@@ -236,21 +256,116 @@ class EndToEndTest : public QObject {
     field->setProperty("text", "");
   }
 
-  void droppedFilesBecomeChips() {
-    const QString path = dir_.path() + "/notes.txt";
-    QFile file(path);
+  void keyboardShortcuts() {
+    // The seeded conversation is open (from the search hit).
+    QTRY_COMPARE(chat_->messageModel().count(), 2);
+    window_->requestActivate();  // shortcuts go to the active window only
+    QVERIFY(QTest::qWaitForWindowActive(window_));
+    auto* input = qobject_cast<QQuickItem*>(child("messageInput"));
+    input->forceActiveFocus();
+
+    // Ctrl+Shift+C copies the last reply.
+    QGuiApplication::clipboard()->clear();
+    QTest::keyClick(window_, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(QGuiApplication::clipboard()->text(), chat_->messageModel().rows()[1].content);
+
+    // Up in the empty input edits the last user message; Esc cancels the edit.
+    input->setProperty("text", "");
+    QTest::keyClick(window_, Qt::Key_Up);
+    QTRY_VERIFY(visibleItem("editArea") != nullptr);
+    QVERIFY(visibleItem("editArea")->hasActiveFocus());
+    QCOMPARE(visibleItem("editArea")->property("text").toString(),
+             QStringLiteral("Write a fibonacci function in Python."));
+    QTest::keyClick(window_, Qt::Key_Escape);
+    QTRY_VERIFY(visibleItem("editArea") == nullptr);
+
+    // Ctrl+F focuses the search field.
+    QTest::keyClick(window_, Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(qobject_cast<QQuickItem*>(child("searchField"))->hasActiveFocus());
+
+    // Ctrl+K opens the model picker, with the loaded model's facts.
+    QObject* picker = child("modelPicker");
+    QVERIFY(picker);
+    QTest::keyClick(window_, Qt::Key_K, Qt::ControlModifier);
+    QTRY_VERIFY(picker->property("opened").toBool());
+    QVERIFY(visibleItem("modelInfoPanel"));
+    screenshot("model-info");
+    QTest::keyClick(window_, Qt::Key_Escape);
+    QTRY_VERIFY(!picker->property("visible").toBool());
+
+    // Ctrl+N starts a new chat.
+    QTest::keyClick(window_, Qt::Key_N, Qt::ControlModifier);
+    QTRY_COMPARE(chat_->currentConversationId(), qint64{0});
+    QCOMPARE(chat_->messageModel().count(), 0);
+
+    // Esc stops a reply that would otherwise run to 400 tokens.
+    settings_->setMaxReplyTokens(400);
+    input->forceActiveFocus();
+    for (const char c : std::string("Count")) QTest::keyClick(window_, c);
+    QSignalSpy finished(chat_.get(), &ChatController::turnFinished);
+    QTest::keyClick(window_, Qt::Key_Return);
+    QVERIFY(chat_->generating());
+    QTest::keyClick(window_, Qt::Key_Escape);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.first().first().toString(), QStringLiteral("incomplete"));
+    QTRY_VERIFY(chat_->messageModel().rows().value(1).status == "incomplete");
+    QVERIFY(chat_->messageModel().rows()[1].token_count < 400);
+    settings_->setMaxReplyTokens(12);
+  }
+
+  // A drag from a file manager and a paste, as Qt delivers them to the window.
+  void droppedAndPastedFilesBecomeChips() {
+    const QString notes = dir_.path() + "/notes.txt";
+    QFile file(notes);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("meeting notes");
     file.close();
+    const QString picture = dir_.path() + "/picture.png";
+    QImage image(64, 48, QImage::Format_RGB32);
+    image.fill(QColor("#5b6cf0"));
+    QVERIFY(image.save(picture));
+    const QString missing = dir_.path() + "/gone.txt";
+
     QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(path)});
-    QVERIFY(chat_->addFromMimeData(&mime));
-    QMimeData text_only;
-    text_only.setText("just text");
-    QVERIFY(!chat_->addFromMimeData(&text_only));  // left to the text field
+    mime.setUrls({QUrl::fromLocalFile(notes), QUrl::fromLocalFile(picture)});
+    const QPoint at(window_->width() / 2, window_->height() / 2);
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QGuiApplication::sendEvent(window_, &enter);
+    QVERIFY(enter.isAccepted());
+    QDragMoveEvent move(at + QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QGuiApplication::sendEvent(window_, &move);
+    QTRY_VERIFY(visibleItem("dropOverlay") != nullptr);  // "Drop files to attach them"
+    QDropEvent drop(QPointF(at + QPoint(5, 5)), Qt::CopyAction, &mime, Qt::LeftButton,
+                    Qt::NoModifier);
+    QGuiApplication::sendEvent(window_, &drop);
+    QVERIFY(drop.isAccepted());
+    QTRY_VERIFY(visibleItem("dropOverlay") == nullptr);
+    QTRY_COMPARE(chat_->attachmentModel().count(), 2);
     QTRY_VERIFY(!chat_->attachmentModel().checking());
-    QCOMPARE(chat_->attachmentModel().validPaths(), QStringList{path});
-    screenshot("attachment-chip");
+    QCOMPARE(chat_->attachmentModel().validPaths(), (QStringList{notes, picture}));
+    QTRY_VERIFY(visibleItem("attachmentThumbnail") != nullptr);  // the image as a thumbnail
+
+    // Ctrl+V in the input with copied files attaches them; a missing one says why.
+    auto* clip_mime = new QMimeData;  // the clipboard takes ownership
+    clip_mime->setUrls({QUrl::fromLocalFile(missing)});
+    QGuiApplication::clipboard()->setMimeData(clip_mime);
+    auto* input = qobject_cast<QQuickItem*>(child("messageInput"));
+    input->forceActiveFocus();
+    QTest::keyClick(window_, Qt::Key_V, Qt::ControlModifier);
+    QTRY_COMPARE(chat_->attachmentModel().count(), 3);
+    QTRY_VERIFY(!chat_->attachmentModel().checking());
+    QCOMPARE(chat_->attachmentModel().rows().last().error,
+             QStringLiteral("gone.txt does not exist"));
+    QCOMPARE(chat_->attachmentModel().validPaths().size(), 2);  // the bad one is not sent
+    QVERIFY(input->property("text").toString().isEmpty());      // not pasted as text
+    screenshot("attachment-chips");
+
+    // Plain text on the clipboard is pasted as text, not attached.
+    QGuiApplication::clipboard()->setText("pasted words");
+    QTest::keyClick(window_, Qt::Key_V, Qt::ControlModifier);
+    QTRY_COMPARE(input->property("text").toString(), QStringLiteral("pasted words"));
+    QCOMPARE(chat_->attachmentModel().count(), 3);
+    input->setProperty("text", "");
     chat_->attachmentModel().clear();
   }
 

@@ -19,7 +19,10 @@ QString count_text(quint64 n) {
   return QString::number(n);
 }
 
-QString bytes_text(quint64 n) { return QStringLiteral("%1 GB").arg(n / 1e9, 0, 'f', 2); }
+QString bytes_text(quint64 n) {
+  if (n >= 1'000'000'000ULL) return QStringLiteral("%1 GB").arg(n / 1e9, 0, 'f', 2);
+  return QStringLiteral("%1 MB").arg(n / 1e6, 0, 'f', 1);
+}
 
 }  // namespace
 
@@ -103,16 +106,28 @@ void ChatController::loadModel(const QString& path_or_url) {
     return;
   }
   model_state_ = QStringLiteral("loading");
+  load_cancel_requested_ = false;
   load_progress_ = 0;
   model_info_ = {{"path", path}};
   Q_EMIT modelChanged();
   Q_EMIT loadProgressChanged();
-  engine_->loadModel(path, settings_.sessionParams());
+  current_load_ = engine_->loadModel(path, settings_.sessionParams());
 }
 
-void ChatController::cancelLoad() { engine_->cancelLoad(); }
+void ChatController::cancelLoad() {
+  if (model_state_ != QLatin1String("loading")) return;
+  load_cancel_requested_ = true;
+  engine_->cancelLoad();
+}
 
 void ChatController::onModelLoaded(const ModelSummary& s) {
+  if (s.load_serial != current_load_) return;  // an older load, already replaced on the engine
+  if (load_cancel_requested_) {
+    // The load finished before it saw the cancel: the user still asked for no model.
+    engine_->unloadModel();
+    onModelLoadFailed(s.load_serial, tr("Loading %1 was cancelled").arg(s.path));
+    return;
+  }
   model_state_ = QStringLiteral("ready");
   model_info_ = {
       {"path", s.path},
@@ -125,6 +140,8 @@ void ChatController::onModelLoaded(const ModelSummary& s) {
                                 : tr("dense")},
       {"contextLength", s.context_length},
       {"memory", bytes_text(s.memory_bytes)},
+      {"kvMemory", bytes_text(s.kv_bytes)},
+      {"weightsMemory", bytes_text(s.memory_bytes - s.kv_bytes)},
       {"templateNote", s.template_note},
   };
   settings_.addRecentModel(s.path);
@@ -132,11 +149,17 @@ void ChatController::onModelLoaded(const ModelSummary& s) {
   if (!s.template_note.isEmpty()) Q_EMIT noticeOccurred(s.template_note);
 }
 
-void ChatController::onModelLoadFailed(const QString& message) {
+void ChatController::onModelLoadFailed(quint64 load_serial, const QString& message) {
+  if (load_serial != current_load_) return;  // an older load that a newer one stopped
   model_state_ = QStringLiteral("none");
   model_info_.clear();
   Q_EMIT modelChanged();
-  Q_EMIT errorOccurred(message);
+  if (load_cancel_requested_) {
+    load_cancel_requested_ = false;
+    Q_EMIT noticeOccurred(message);  // what the user asked for, not an error
+  } else {
+    Q_EMIT errorOccurred(message);
+  }
 }
 
 // ---- Conversations ----------------------------------------------------------

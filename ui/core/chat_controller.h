@@ -138,7 +138,7 @@ class ChatController : public QObject {
   void startTurn(TurnRequest request);
   void drainStream();
   void onModelLoaded(const ModelSummary& summary);
-  void onModelLoadFailed(const QString& message);
+  void onModelLoadFailed(quint64 load_serial, const QString& message);
   void onTurnStarted(const TurnStart& start);
   void onTurnFinished(const TurnEnd& end);
 
@@ -150,6 +150,8 @@ class ChatController : public QObject {
   qint64 current_id_ = 0;
   QString model_state_ = QStringLiteral("none");
   double load_progress_ = 0;
+  bool load_cancel_requested_ = false;
+  quint64 current_load_ = 0;  // the engine's serial of the newest load
   QVariantMap model_info_;
   bool generating_ = false;
   qint64 streaming_reply_id_ = 0;

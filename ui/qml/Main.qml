@@ -57,12 +57,34 @@ ApplicationWindow {
     Shortcut { sequence: "Ctrl+F"; onActivated: window.focusSearch() }
     Shortcut { sequence: "Ctrl+K"; onActivated: modelPicker.open() }
     Shortcut { sequence: "Ctrl+,"; onActivated: window.showSettings = !window.showSettings }
-    Shortcut { sequence: "Esc"; onActivated: { if (chat.generating) chat.stop(); else window.showSettings = false } }
+    // Esc: closes the model picker, else stops a reply, else leaves the settings.
+    Shortcut {
+        sequence: "Esc"
+        onActivated: {
+            if (modelPicker.opened) modelPicker.close()
+            else if (chat.generating) chat.stop()
+            else window.showSettings = false
+        }
+    }
     Shortcut {
         sequence: "Ctrl+Shift+C"
         onActivated: {
             const id = chat.messages.lastIdOfRole("assistant")
             if (id !== 0) { chat.copyText(chat.messages.contentOf(id)); toast.show(qsTr("Last reply copied"), false) }
+        }
+    }
+
+    // Files dropped anywhere on the window become attachments.
+    DropArea {
+        id: dropArea
+        objectName: "dropArea"
+        anchors.fill: parent
+        onEntered: (drag) => { if (drag.hasUrls) drag.accept(Qt.CopyAction) }
+        onDropped: (drop) => {
+            if (!drop.hasUrls) return
+            if (window.showSettings) window.showSettings = false
+            chat.addAttachments(drop.urls)
+            drop.accept(Qt.CopyAction)
         }
     }
 
@@ -95,6 +117,8 @@ ApplicationWindow {
     // Ctrl+K: the loaded model, the recent ones, and "Open model file…".
     Popup {
         id: modelPicker
+        objectName: "modelPicker"
+        focus: true  // Esc closes it, Tab walks its buttons
         anchors.centerIn: parent
         width: 520
         modal: true
@@ -103,17 +127,49 @@ ApplicationWindow {
         contentItem: ColumnLayout {
             spacing: 10
             Label { text: qsTr("Model"); font.pixelSize: theme.fontSize + 4; font.bold: true; color: theme.text }
-            Label {
-                Layout.fillWidth: true
+            // The loaded model at a glance.
+            Rectangle {
+                objectName: "modelInfoPanel"
                 visible: chat.modelState === "ready"
-                color: theme.textMuted
-                wrapMode: Text.Wrap
-                text: chat.modelState === "ready"
-                      ? qsTr("%1 · %2 · %3 parameters (%4 active) · %5 · context %6 · about %7")
-                        .arg(chat.modelInfo.name).arg(chat.modelInfo.architecture)
-                        .arg(chat.modelInfo.paramsTotal).arg(chat.modelInfo.paramsActive)
-                        .arg(chat.modelInfo.experts).arg(chat.modelInfo.contextLength).arg(chat.modelInfo.memory)
-                      : ""
+                Layout.fillWidth: true
+                radius: 10
+                color: theme.surfaceAlt
+                implicitHeight: infoColumn.implicitHeight + 24
+                ColumnLayout {
+                    id: infoColumn
+                    anchors.fill: parent
+                    anchors.margins: 12
+                    spacing: 8
+                    Label { text: chat.modelInfo.name || ""; color: theme.text; font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true }
+                    Repeater {
+                        model: [
+                            [qsTr("Architecture"), chat.modelInfo.architecture],
+                            [qsTr("Parameters"), qsTr("%1 total, %2 active per token").arg(chat.modelInfo.paramsTotal).arg(chat.modelInfo.paramsActive)],
+                            [qsTr("Experts"), chat.modelInfo.experts],
+                            [qsTr("Quantization"), chat.modelInfo.quantization],
+                            [qsTr("Context"), qsTr("%1 tokens").arg(chat.modelInfo.contextLength)],
+                            [qsTr("KV cache"), qsTr("%1 for this context").arg(chat.modelInfo.kvMemory)],
+                            [qsTr("Memory needed"), qsTr("about %1 (weights %2)").arg(chat.modelInfo.memory).arg(chat.modelInfo.weightsMemory)]
+                        ]
+                        delegate: RowLayout {
+                            required property var modelData
+                            Layout.fillWidth: true
+                            spacing: 12
+                            Accessible.role: Accessible.StaticText
+                            Accessible.name: modelData[0] + ": " + modelData[1]
+                            Label { text: modelData[0]; color: theme.textMuted; Layout.preferredWidth: 130 }
+                            Label { text: modelData[1] === undefined ? "" : String(modelData[1]); color: theme.text; elide: Text.ElideRight; Layout.fillWidth: true }
+                        }
+                    }
+                    Label { visible: (chat.modelInfo.path || "").length > 0; text: chat.modelInfo.path || ""; color: theme.textMuted; font.pixelSize: theme.fontSize - 3; elide: Text.ElideMiddle; Layout.fillWidth: true }
+                }
+            }
+            // Loading: progress and cancel.
+            RowLayout {
+                visible: chat.modelState === "loading"
+                Layout.fillWidth: true
+                ProgressBar { value: chat.loadProgress; Layout.fillWidth: true; Accessible.name: qsTr("Model loading progress") }
+                Button { text: qsTr("Cancel"); Accessible.name: qsTr("Cancel loading"); onClicked: chat.cancelLoad() }
             }
             Label { text: qsTr("Recent models"); color: theme.textMuted; visible: window.settings.recentModels.length > 0 }
             Repeater {
@@ -129,9 +185,12 @@ ApplicationWindow {
                 }
             }
             Button {
+                id: pickerOpen
                 text: qsTr("Open model file…")
                 Accessible.name: text
                 onClicked: { modelPicker.close(); window.openModelDialog() }
+                contentItem: Text { text: pickerOpen.text; color: theme.accentText; font.bold: true; horizontalAlignment: Text.AlignHCenter; verticalAlignment: Text.AlignVCenter }
+                background: Rectangle { implicitWidth: 180; implicitHeight: 38; radius: 19; color: pickerOpen.down ? Qt.darker(theme.accent, 1.15) : theme.accent }
             }
         }
     }
@@ -142,9 +201,11 @@ ApplicationWindow {
         property bool isError: false
         property string message: ""
         function show(text, error) { message = text; isError = error; opacity = 1; hideTimer.restart() }
+        // At the top, under the header: never over the input or its chips.
         anchors.horizontalCenter: parent.horizontalCenter
-        anchors.bottom: parent.bottom
-        anchors.bottomMargin: 96
+        anchors.horizontalCenterOffset: 140
+        anchors.top: parent.top
+        anchors.topMargin: 68
         width: Math.min(toastText.implicitWidth + 32, parent.width - 80)
         height: toastText.implicitHeight + 20
         radius: 10
@@ -180,5 +241,17 @@ ApplicationWindow {
             Text { text: qsTr("Deleted “%1”").arg(chat.deletedTitle); color: theme.background; elide: Text.ElideRight; Layout.maximumWidth: 180 }
             Button { text: qsTr("Undo"); flat: true; Accessible.name: qsTr("Undo delete"); onClicked: chat.undoDelete() }
         }
+    }
+
+    Rectangle {
+        objectName: "dropOverlay"
+        anchors.fill: parent
+        anchors.margins: 8
+        visible: dropArea.containsDrag
+        color: Qt.rgba(0.36, 0.42, 0.94, 0.12)
+        border.color: theme.accent
+        border.width: 2
+        radius: theme.radius
+        Label { anchors.centerIn: parent; text: qsTr("Drop files to attach them"); color: theme.accent; font.pixelSize: theme.fontSize + 4 }
     }
 }

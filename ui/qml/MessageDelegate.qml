@@ -253,6 +253,7 @@ Item {
             Layout.fillWidth: true
             TextArea {
                 id: editArea
+                objectName: "editArea"
                 Layout.fillWidth: true
                 wrapMode: TextArea.Wrap
                 color: theme.text
@@ -263,6 +264,8 @@ Item {
                     message.editing = false; message.editSubmitted(message.messageId, text)
                 }
                 Keys.onEscapePressed: message.editing = false
+                // Esc belongs to this editor (cancel), not to the window's Stop shortcut.
+                Keys.onShortcutOverride: (event) => event.accepted = (event.key === Qt.Key_Escape)
             }
             RowLayout {
                 Layout.alignment: Qt.AlignRight
@@ -297,11 +300,11 @@ Item {
                 font.pixelSize: theme.fontSize - 2
                 leftPadding: 6
             }
-            Button {
+            IconButton {
                 visible: message.status === "incomplete"
                 text: qsTr("Continue")
-                Accessible.name: qsTr("Continue the reply")
-                flat: true
+                tip: qsTr("Continue the reply")
+                tint: theme.accent
                 enabled: !chat.generating && chat.modelState === "ready"
                 onClicked: chat.continueReply(message.messageId)
             }
@@ -310,7 +313,9 @@ Item {
                 leftPadding: 8
                 color: theme.textMuted
                 font.pixelSize: theme.fontSize - 3
-                text: qsTr("%1 tok/s · first token %2 ms · %3 tokens").arg(message.tokensPerSecond.toFixed(1)).arg(message.timeToFirstTokenMs).arg(message.tokenCount)
+                text: message.tokensPerSecond > 0
+                      ? qsTr("%1 tok/s · first token %2 ms · %3 tokens").arg(message.tokensPerSecond.toFixed(1)).arg(message.timeToFirstTokenMs).arg(message.tokenCount)
+                      : qsTr("%1 tokens").arg(message.tokenCount)
                 Accessible.name: text
             }
         }

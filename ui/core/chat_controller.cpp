@@ -3,6 +3,7 @@
 #include <QClipboard>
 #include <QGuiApplication>
 
+#include "app/store/data_paths.h"
 #include "ui/core/code_highlighter.h"
 #include "ui/core/store_queries.h"
 
@@ -30,13 +31,51 @@ ChatController::ChatController(const QString& database_path, SettingsModel& sett
                                QObject* parent)
     : QObject(parent), settings_(settings) {
   register_ui_value_types();
-  // Errors of fire-and-forget writes arrive on the store thread; shown here.
-  store_ = std::make_unique<store::StoreWorker>(
-      database_path.toStdString(), store::StoreOptions{}, [this](const store::StoreError& e) {
-        const QString message = QString::fromUtf8(e.what());
-        QMetaObject::invokeMethod(
-            this, [this, message] { Q_EMIT errorOccurred(message); }, Qt::QueuedConnection);
-      });
+  stream_timer_.setInterval(kStreamTickMs);
+  connect(&stream_timer_, &QTimer::timeout, this, &ChatController::drainStream);
+  // Opening the database reads (and may migrate) it: on the opener's thread,
+  // so the window is up first. Work asked for meanwhile waits in pending_.
+  opener_.setMaxThreadCount(1);
+  const std::string path = database_path.toStdString();
+  opener_.start([this, path] {
+    try {
+      // The default path's folder is created on first use: disk work, so here.
+      const std::string database = path.empty() ? store::default_database_path().string() : path;
+      // Errors of fire-and-forget writes arrive on the store thread; shown here.
+      auto worker = std::make_unique<store::StoreWorker>(
+          database, store::StoreOptions{}, [this](const store::StoreError& e) {
+            const QString message = QString::fromUtf8(e.what());
+            QMetaObject::invokeMethod(
+                this, [this, message] { Q_EMIT errorOccurred(message); }, Qt::QueuedConnection);
+          });
+      {
+        std::lock_guard lock(opened_mutex_);
+        opened_store_ = std::move(worker);
+      }
+      QMetaObject::invokeMethod(this, &ChatController::adoptStore, Qt::QueuedConnection);
+    } catch (const std::exception& e) {
+      const QString message =
+          tr("Cannot open the conversation database: %1").arg(QString::fromUtf8(e.what()));
+      QMetaObject::invokeMethod(
+          this,
+          [this, message] {
+            store_state_ = QStringLiteral("failed");
+            pending_.clear();
+            Q_EMIT storeStateChanged();
+            Q_EMIT errorOccurred(message);
+          },
+          Qt::QueuedConnection);
+    }
+  });
+  refreshConversations();
+}
+
+void ChatController::adoptStore() {
+  {
+    std::lock_guard lock(opened_mutex_);
+    store_ = std::move(opened_store_);
+  }
+  if (!store_) return;
   engine_ = std::make_unique<EngineWorker>(*store_, stream_buffer_);
   connect(
       engine_.get(), &EngineWorker::loadProgress, this,
@@ -53,19 +92,30 @@ ChatController::ChatController(const QString& database_path, SettingsModel& sett
           Qt::QueuedConnection);
   connect(engine_.get(), &EngineWorker::turnFinished, this, &ChatController::onTurnFinished,
           Qt::QueuedConnection);
-  stream_timer_.setInterval(kStreamTickMs);
-  connect(&stream_timer_, &QTimer::timeout, this, &ChatController::drainStream);
-  refreshConversations();
+  store_state_ = QStringLiteral("open");
+  Q_EMIT storeStateChanged();
+  std::vector<std::function<void()>> pending;
+  pending.swap(pending_);
+  for (auto& job : pending) job();
 }
 
 ChatController::~ChatController() {
-  engine_.reset();  // stops a reply (kept as incomplete) and frees the model
-  store_.reset();   // runs the writes still queued, then closes the database
+  opener_.waitForDone();  // an open in progress finishes; its queued adoption never runs
+  engine_.reset();        // stops a reply (kept as incomplete) and frees the model
+  store_.reset();         // runs the writes still queued, then closes the database
+  std::lock_guard lock(opened_mutex_);
+  opened_store_.reset();  // opened but never adopted
 }
 
 template <typename Result>
 void ChatController::query(std::function<Result(store::ConversationStore&)> work,
                            std::function<void(Result)> done) {
+  if (!store_) {
+    if (store_state_ == QLatin1String("opening")) {
+      pending_.push_back([this, work, done] { query<Result>(work, done); });
+    }
+    return;
+  }
   store_->submit([this, work, done](store::ConversationStore& s) {
     try {
       Result result = work(s);
@@ -111,13 +161,23 @@ void ChatController::loadModel(const QString& path_or_url) {
   model_info_ = {{"path", path}};
   Q_EMIT modelChanged();
   Q_EMIT loadProgressChanged();
+  if (!engine_) {  // the engine starts once the database is open
+    pending_.push_back([this, path] {
+      if (load_cancel_requested_) {
+        onModelLoadFailed(current_load_, tr("Loading %1 was cancelled").arg(path));
+      } else {
+        current_load_ = engine_->loadModel(path, settings_.sessionParams());
+      }
+    });
+    return;
+  }
   current_load_ = engine_->loadModel(path, settings_.sessionParams());
 }
 
 void ChatController::cancelLoad() {
   if (model_state_ != QLatin1String("loading")) return;
   load_cancel_requested_ = true;
-  engine_->cancelLoad();
+  if (engine_) engine_->cancelLoad();
 }
 
 void ChatController::onModelLoaded(const ModelSummary& s) {
@@ -313,7 +373,9 @@ void ChatController::send(const QString& text) {
   startTurn(request);
 }
 
-void ChatController::stop() { engine_->stopTurn(); }
+void ChatController::stop() {
+  if (engine_) engine_->stopTurn();
+}
 
 void ChatController::regenerate(qint64 message_id) {
   TurnRequest request;

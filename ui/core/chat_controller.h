@@ -9,11 +9,14 @@
 
 #include <QMimeData>
 #include <QObject>
+#include <QThreadPool>
 #include <QTimer>
 #include <QUrl>
 #include <QVariantMap>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "app/store/store_worker.h"
 #include "ui/core/engine_worker.h"
@@ -42,10 +45,15 @@ class ChatController : public QObject {
   Q_PROPERTY(qint64 streamingMessageId READ streamingMessageId NOTIFY generatingChanged)
   Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY undoChanged)
   Q_PROPERTY(QString deletedTitle READ deletedTitle NOTIFY undoChanged)
+  // "opening" until the database is open (off the GUI thread), then "open" or "failed".
+  Q_PROPERTY(QString storeState READ storeState NOTIFY storeStateChanged)
 
  public:
-  // Opens the database at `database_path` on its own thread; throws the
-  // store's StoreError (naming the file and the reason) when it cannot.
+  // Opens the database at `database_path` (empty: the default one,
+  // store::default_database_path()) off the GUI thread and returns at
+  // once; what is asked before it is open runs when it is. A database that
+  // cannot be opened gives storeState "failed" and an errorOccurred naming
+  // the file and the reason.
   ChatController(const QString& database_path, SettingsModel& settings, QObject* parent = nullptr);
   ~ChatController() override;
 
@@ -68,6 +76,7 @@ class ChatController : public QObject {
   qint64 streamingMessageId() const { return streaming_reply_id_; }
   bool canUndoDelete() const { return deleted_id_ != 0; }
   QString deletedTitle() const { return deleted_title_; }
+  QString storeState() const { return store_state_; }
 
   // ---- Model ----
   // A path or a file:// URL.
@@ -117,6 +126,7 @@ class ChatController : public QObject {
   void loadProgressChanged();
   void generatingChanged();
   void undoChanged();
+  void storeStateChanged();
   void branchLoaded();
   void conversationsLoaded();
   void searchFinished();
@@ -132,6 +142,7 @@ class ChatController : public QObject {
   void query(std::function<Result(store::ConversationStore&)> work,
              std::function<void(Result)> done);
   void write(std::function<void(store::ConversationStore&)> work, std::function<void()> done = {});
+  void adoptStore();
   void refreshBranch();
   void setCurrent(qint64 conversation_id);
   void setGenerating(bool generating);
@@ -161,6 +172,11 @@ class ChatController : public QObject {
   qint64 deleted_id_ = 0;
   QString deleted_title_;
   StreamBuffer stream_buffer_;
+  QString store_state_ = QStringLiteral("opening");
+  std::vector<std::function<void()>> pending_;  // asked for before the store was open
+  std::mutex opened_mutex_;
+  std::unique_ptr<store::StoreWorker> opened_store_;  // handed from the opener's thread
+  QThreadPool opener_;
   // Declared last: destroyed first (engine before store), so their threads
   // stop before anything they post to goes away.
   std::unique_ptr<store::StoreWorker> store_;

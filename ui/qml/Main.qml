@@ -35,9 +35,20 @@ ApplicationWindow {
 
     onClosing: settings.windowGeometry = Qt.rect(x, y, width, height)
 
-    Component.onCompleted: {
-        if (settings.lastConversationId > 0)
+    // The settings file is read off the GUI thread: restore the last
+    // conversation when it arrives (at once if it already has).
+    function restoreLastConversation() {
+        if (settings.lastConversationId > 0 && chat.currentConversationId === 0)
             chat.selectConversation(settings.lastConversationId)
+    }
+    Component.onCompleted: if (settings.loaded) restoreLastConversation()
+    Connections {
+        target: window.settings
+        function onLoadedChanged() { window.restoreLastConversation() }
+        function onMissingModelsRemoved(paths) {
+            toast.show(paths.length === 1 ? qsTr("Removed a recent model whose file is gone: %1").arg(paths[0])
+                                          : qsTr("Removed %1 recent models whose files are gone").arg(paths.length), false)
+        }
     }
 
     Connections {

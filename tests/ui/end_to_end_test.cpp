@@ -306,7 +306,8 @@ class EndToEndTest : public QObject {
     QTest::keyClick(window_, Qt::Key_Return);
     QVERIFY(chat_->generating());
     QTest::keyClick(window_, Qt::Key_Escape);
-    QVERIFY(finished.wait(60000));
+    // The stopped turn may end while the key event is still being handled.
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
     QCOMPARE(finished.first().first().toString(), QStringLiteral("incomplete"));
     QTRY_VERIFY(chat_->messageModel().rows().value(1).status == "incomplete");
     QVERIFY(chat_->messageModel().rows()[1].token_count < 400);
@@ -367,6 +368,41 @@ class EndToEndTest : public QObject {
     QCOMPARE(chat_->attachmentModel().count(), 3);
     input->setProperty("text", "");
     chat_->attachmentModel().clear();
+  }
+
+  void systemPromptAndPresets() {
+    QSignalSpy loaded(chat_.get(), &ChatController::branchLoaded);
+    chat_->selectConversation(seeded_id_);
+    QVERIFY(loaded.wait(5000));
+    window_->setProperty("showSettings", true);
+    auto* field = qobject_cast<QQuickItem*>(visibleItem("systemPromptField"));
+    QVERIFY(field);
+    field->forceActiveFocus();
+    field->setProperty("text", "Answer in one sentence.");
+    field->setFocus(false);  // editingFinished: the chat's prompt is saved
+    QTRY_COMPARE(chat_->systemPrompt(), QStringLiteral("Answer in one sentence."));
+    QTRY_COMPARE(QString::fromStdString(store::ConversationStore::open(db_path_.toStdString())
+                                            .get_conversation(seeded_id_)
+                                            .system_prompt),
+                 QStringLiteral("Answer in one sentence."));
+
+    settings_->setTopK(7);
+    QSignalSpy presets(chat_.get(), &ChatController::presetsChanged);
+    chat_->savePreset("Terse");
+    QVERIFY(presets.wait(5000));
+    QCOMPARE(chat_->presets().size(), 1);
+    const QVariantMap preset = chat_->presets().first().toMap();
+    QCOMPARE(preset.value("name").toString(), QStringLiteral("Terse"));
+    QCOMPARE(preset.value("systemPrompt").toString(), QStringLiteral("Answer in one sentence."));
+
+    // A new chat starts without a prompt; the preset gives it the prompt and top-k.
+    chat_->newConversation();
+    QCOMPARE(chat_->systemPrompt(), QString());
+    settings_->setTopK(40);
+    chat_->applyPreset(preset.value("id").toLongLong());
+    QCOMPARE(chat_->systemPrompt(), QStringLiteral("Answer in one sentence."));
+    QCOMPARE(settings_->topK(), 7);
+    QTRY_COMPARE(field->property("text").toString(), QStringLiteral("Answer in one sentence."));
   }
 
   void settingsAndDarkTheme() {

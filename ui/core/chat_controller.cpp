@@ -2,6 +2,7 @@
 
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QJsonDocument>
 
 #include "app/store/data_paths.h"
 #include "ui/core/code_highlighter.h"
@@ -68,6 +69,7 @@ ChatController::ChatController(const QString& database_path, SettingsModel& sett
     }
   });
   refreshConversations();
+  refreshPresets();
 }
 
 void ChatController::adoptStore() {
@@ -237,6 +239,95 @@ void ChatController::setCurrent(qint64 conversation_id) {
   current_id_ = conversation_id;
   settings_.setLastConversationId(conversation_id);
   Q_EMIT currentChanged();
+  loadSystemPrompt();
+}
+
+void ChatController::loadSystemPrompt() {
+  const qint64 id = current_id_;
+  if (id == 0) return;  // a new chat keeps the prompt typed for it
+  query<QString>(
+      [id](store::ConversationStore& s) {
+        return to_qstring(s.get_conversation(id).system_prompt);
+      },
+      [this, id](QString prompt) {
+        if (id != current_id_ || prompt == system_prompt_) return;
+        system_prompt_ = prompt;
+        Q_EMIT systemPromptChanged();
+      });
+}
+
+void ChatController::setSystemPrompt(const QString& text) {
+  if (text == system_prompt_) return;
+  system_prompt_ = text;
+  Q_EMIT systemPromptChanged();
+  const qint64 id = current_id_;
+  if (id == 0) return;  // given to the conversation when its first message creates it
+  const std::string prompt = text.toStdString();
+  write([id, prompt](store::ConversationStore& s) { s.set_system_prompt(id, prompt); });
+}
+
+// ---- Presets ----------------------------------------------------------------
+
+void ChatController::refreshPresets() {
+  query<QVariantList>(
+      [](store::ConversationStore& s) {
+        QVariantList list;
+        for (const store::Preset& p : s.list_presets()) {
+          list.append(QVariantMap{{"id", qint64{p.id}},
+                                  {"name", to_qstring(p.name)},
+                                  {"systemPrompt", to_qstring(p.system_prompt)},
+                                  {"settingsJson", to_qstring(p.settings_json)}});
+        }
+        return list;
+      },
+      [this](QVariantList list) {
+        presets_ = std::move(list);
+        Q_EMIT presetsChanged();
+      });
+}
+
+void ChatController::savePreset(const QString& name) {
+  const QString trimmed = name.trimmed();
+  if (trimmed.isEmpty()) {
+    Q_EMIT errorOccurred(tr("Give the preset a name"));
+    return;
+  }
+  const std::string preset_name = trimmed.toStdString();
+  const std::string prompt = system_prompt_.toStdString();
+  const std::string json =
+      QJsonDocument(settings_.generationJson()).toJson(QJsonDocument::Compact).toStdString();
+  write(
+      [preset_name, prompt, json](store::ConversationStore& s) {
+        if (std::optional<store::Preset> existing = s.find_preset(preset_name)) {
+          existing->system_prompt = prompt;
+          existing->settings_json = json;
+          s.update_preset(*existing);
+        } else {
+          s.create_preset(preset_name, prompt, json);
+        }
+      },
+      [this, trimmed] {
+        Q_EMIT noticeOccurred(tr("Preset “%1” saved").arg(trimmed));
+        refreshPresets();
+      });
+}
+
+void ChatController::applyPreset(qint64 preset_id) {
+  for (const QVariant& entry : presets_) {
+    const QVariantMap preset = entry.toMap();
+    if (preset.value("id").toLongLong() != preset_id) continue;
+    setSystemPrompt(preset.value("systemPrompt").toString());
+    const QJsonDocument json =
+        QJsonDocument::fromJson(preset.value("settingsJson").toString().toUtf8());
+    if (json.isObject()) settings_.applyGenerationJson(json.object());
+    Q_EMIT noticeOccurred(tr("Preset “%1” applied").arg(preset.value("name").toString()));
+    return;
+  }
+}
+
+void ChatController::deletePreset(qint64 preset_id) {
+  write([preset_id](store::ConversationStore& s) { s.delete_preset(preset_id); },
+        [this] { refreshPresets(); });
 }
 
 void ChatController::refreshBranch() {
@@ -261,6 +352,10 @@ void ChatController::refreshBranch() {
 void ChatController::newConversation() {
   setCurrent(0);
   messages_.clear();
+  if (!system_prompt_.isEmpty()) {  // a new chat starts without the last chat's prompt
+    system_prompt_.clear();
+    Q_EMIT systemPromptChanged();
+  }
 }
 
 void ChatController::selectConversation(qint64 conversation_id) {
@@ -357,6 +452,7 @@ void ChatController::send(const QString& text) {
   request.conversation_id = current_id_;
   request.text = trimmed;
   request.attachment_paths = attachments_.validPaths();
+  request.system_prompt = system_prompt_;
   attachments_.clear();
   // Shown at once; the stored rows replace these when the turn starts.
   QList<MessageRow> rows = messages_.rows();

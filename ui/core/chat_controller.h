@@ -47,6 +47,11 @@ class ChatController : public QObject {
   Q_PROPERTY(QString deletedTitle READ deletedTitle NOTIFY undoChanged)
   // "opening" until the database is open (off the GUI thread), then "open" or "failed".
   Q_PROPERTY(QString storeState READ storeState NOTIFY storeStateChanged)
+  // The current chat's system prompt (for a new chat: the one it will get).
+  Q_PROPERTY(
+      QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY systemPromptChanged)
+  // Saved presets, by name: maps with "id", "name" and "systemPrompt".
+  Q_PROPERTY(QVariantList presets READ presets NOTIFY presetsChanged)
 
  public:
   // Opens the database at `database_path` (empty: the default one,
@@ -77,6 +82,17 @@ class ChatController : public QObject {
   bool canUndoDelete() const { return deleted_id_ != 0; }
   QString deletedTitle() const { return deleted_title_; }
   QString storeState() const { return store_state_; }
+  QString systemPrompt() const { return system_prompt_; }
+  void setSystemPrompt(const QString& text);
+  QVariantList presets() const { return presets_; }
+
+  // ---- Presets (system prompt and sampling settings, saved by name) ----
+  // Saves the current system prompt and sampling settings as `name`
+  // (replacing a preset of that name).
+  Q_INVOKABLE void savePreset(const QString& name);
+  // Sets the current chat's system prompt and the sampling settings from the preset.
+  Q_INVOKABLE void applyPreset(qint64 preset_id);
+  Q_INVOKABLE void deletePreset(qint64 preset_id);
 
   // ---- Model ----
   // A path or a file:// URL.
@@ -127,6 +143,8 @@ class ChatController : public QObject {
   void generatingChanged();
   void undoChanged();
   void storeStateChanged();
+  void systemPromptChanged();
+  void presetsChanged();
   void branchLoaded();
   void conversationsLoaded();
   void searchFinished();
@@ -143,6 +161,8 @@ class ChatController : public QObject {
              std::function<void(Result)> done);
   void write(std::function<void(store::ConversationStore&)> work, std::function<void()> done = {});
   void adoptStore();
+  void refreshPresets();
+  void loadSystemPrompt();
   void refreshBranch();
   void setCurrent(qint64 conversation_id);
   void setGenerating(bool generating);
@@ -173,6 +193,8 @@ class ChatController : public QObject {
   QString deleted_title_;
   StreamBuffer stream_buffer_;
   QString store_state_ = QStringLiteral("opening");
+  QString system_prompt_;
+  QVariantList presets_;
   std::vector<std::function<void()>> pending_;  // asked for before the store was open
   std::mutex opened_mutex_;
   std::unique_ptr<store::StoreWorker> opened_store_;  // handed from the opener's thread

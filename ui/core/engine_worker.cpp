@@ -156,6 +156,7 @@ void EngineWorker::doTurn(const TurnRequest& request) {
       access.run_and_wait([&](store::ConversationStore& s) {
         store::NewConversation fields;
         fields.model = loaded_->model_path;
+        fields.system_prompt = request.system_prompt.toStdString();
         conversation_id = s.create_conversation(fields).id;
       });
     }

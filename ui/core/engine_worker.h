@@ -31,6 +31,7 @@ struct TurnRequest {
   qint64 message_id = 0;         // Edit/Regenerate/Continue: the message acted on
   QString text;                  // Send/Edit
   QStringList attachment_paths;  // Send/Edit: checked files to attach to the user message
+  QString system_prompt;         // Send with conversation_id 0: the new conversation's
   turns::GenerationSettings settings;
 };
 

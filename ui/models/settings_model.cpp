@@ -224,6 +224,34 @@ void SettingsModel::addRecentModel(const QString& path) {
   set("recentModels", recent);
 }
 
+namespace {
+constexpr const char* kGenerationKeys[] = {"temperature",   "topK", "topP",           "minP",
+                                           "repeatPenalty", "seed", "maxReplyTokens", "thinking"};
+}  // namespace
+
+QJsonObject SettingsModel::generationJson() const {
+  QJsonObject json;
+  for (const char* key : kGenerationKeys)
+    json[QLatin1String(key)] = values_.value(QLatin1String(key));
+  return json;
+}
+
+void SettingsModel::applyGenerationJson(const QJsonObject& json) {
+  const QJsonObject fallback = defaults();
+  for (const char* key : kGenerationKeys) {
+    const QJsonValue v = json.value(QLatin1String(key));
+    if (v.type() == fallback.value(QLatin1String(key)).type()) set(key, v.toVariant());
+  }
+  // Through the setters, so values from a hand-edited preset get clamped.
+  setTemperature(temperature());
+  setTopK(topK());
+  setTopP(topP());
+  setMinP(minP());
+  setRepeatPenalty(repeatPenalty());
+  setMaxReplyTokens(maxReplyTokens());
+  setThinking(thinking());
+}
+
 void SettingsModel::resetToDefaults() {
   const QJsonObject fallback = defaults();
   // Appearance and window state are not "generation settings": keep them.

@@ -96,6 +96,11 @@ class SettingsModel : public QObject {
   // thread; missingModelsRemoved reports them). Runs after every load.
   Q_INVOKABLE void pruneMissingRecentModels();
 
+  // The sampling settings (what a preset saves) as JSON, and applying such
+  // JSON back through the setters (clamped; unknown or mistyped keys ignored).
+  QJsonObject generationJson() const;
+  void applyGenerationJson(const QJsonObject& json);
+
   // What a turn uses, from the current values.
   turns::GenerationSettings generationSettings() const;
   mosaic_session_params sessionParams() const;

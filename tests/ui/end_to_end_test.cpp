@@ -49,6 +49,13 @@ class EndToEndTest : public QObject {
     std::printf("screenshot: %s\n", qPrintable(path));
   }
 
+  // Key events and shortcuts reach only the focus window; without a window
+  // manager (Xvfb) activation is not automatic, so ask before typing.
+  bool activate() {
+    window_->requestActivate();
+    return QTest::qWaitForWindowActive(window_);
+  }
+
   // The visible item named `name` in the visual tree (views keep hidden and
   // not yet destroyed delegates around, so the first match may be stale).
   QQuickItem* visibleItem(const char* name) {
@@ -167,13 +174,15 @@ class EndToEndTest : public QObject {
   void typedMessageStreamsAReplyIntoTheDatabase() {
     auto* input = qobject_cast<QQuickItem*>(child("messageInput"));
     QVERIFY(input);
+    QVERIFY(activate());
     input->forceActiveFocus();
     for (const char c : std::string("Hello there"))
       QTest::keyClick(window_, c);  // no QWindow keyClicks in 6.4
     QSignalSpy finished(chat_.get(), &ChatController::turnFinished);
     QTest::keyClick(window_, Qt::Key_Return);
-    QVERIFY(chat_->generating());
-    QVERIFY(finished.wait(60000));
+    // Twelve tokens of the tiny model may be written while the key is handled.
+    QVERIFY(chat_->generating() || finished.count() == 1);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
     // A random-weight model seldom ends by itself: the reply stops at the
     // token limit and is kept as incomplete. Either way it is not an error.
     const QString status = finished.first().first().toString();
@@ -225,6 +234,7 @@ class EndToEndTest : public QObject {
     QTRY_VERIFY(visibleItem("reasoningToggle") != nullptr);
     QVERIFY(visibleItem("reasoningText") == nullptr);
     QQuickItem* toggle = visibleItem("reasoningToggle");
+    QVERIFY(activate());
     toggle->forceActiveFocus(Qt::TabFocusReason);
     QTest::keyClick(window_, Qt::Key_Space);  // keyboard: Space opens it
     QTRY_VERIFY(visibleItem("reasoningText") != nullptr);
@@ -233,6 +243,8 @@ class EndToEndTest : public QObject {
     const QPointF centre = toggle->mapToScene(QPointF(toggle->width() / 2, toggle->height() / 2));
     QTest::mouseClick(window_, Qt::LeftButton, Qt::NoModifier, centre.toPoint());  // and a click
     QTRY_VERIFY(visibleItem("reasoningText") != nullptr);
+    qobject_cast<QQuickItem*>(child("messageInput"))->forceActiveFocus();  // no focus ring
+    child("toast")->setProperty("opacity", 0);  // the earlier "load cancelled" notice
     screenshot("chat-code-reasoning");
   }
 
@@ -259,8 +271,7 @@ class EndToEndTest : public QObject {
   void keyboardShortcuts() {
     // The seeded conversation is open (from the search hit).
     QTRY_COMPARE(chat_->messageModel().count(), 2);
-    window_->requestActivate();  // shortcuts go to the active window only
-    QVERIFY(QTest::qWaitForWindowActive(window_));
+    QVERIFY(activate());
     auto* input = qobject_cast<QQuickItem*>(child("messageInput"));
     input->forceActiveFocus();
 
@@ -300,17 +311,22 @@ class EndToEndTest : public QObject {
 
     // Esc stops a reply that would otherwise run to 400 tokens.
     settings_->setMaxReplyTokens(400);
+    QVERIFY(activate());
     input->forceActiveFocus();
     for (const char c : std::string("Count")) QTest::keyClick(window_, c);
     QSignalSpy finished(chat_.get(), &ChatController::turnFinished);
+    QSignalSpy stopped(chat_.get(), &ChatController::stopRequested);
     QTest::keyClick(window_, Qt::Key_Return);
     QVERIFY(chat_->generating());
     QTest::keyClick(window_, Qt::Key_Escape);
-    // The stopped turn may end while the key event is still being handled.
+    QCOMPARE(stopped.count(), 1);  // Esc reached the controller while it was generating
+    // The stopped turn may end while the key event is still being handled. The
+    // tiny model may also have written all 400 tokens before the stop: either
+    // way the reply is kept as incomplete, with a Continue button.
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
     QCOMPARE(finished.first().first().toString(), QStringLiteral("incomplete"));
     QTRY_VERIFY(chat_->messageModel().rows().value(1).status == "incomplete");
-    QVERIFY(chat_->messageModel().rows()[1].token_count < 400);
+    QVERIFY(chat_->messageModel().rows()[1].token_count <= 400);
     settings_->setMaxReplyTokens(12);
   }
 
@@ -327,6 +343,7 @@ class EndToEndTest : public QObject {
     QVERIFY(image.save(picture));
     const QString missing = dir_.path() + "/gone.txt";
 
+    QVERIFY(activate());
     QMimeData mime;
     mime.setUrls({QUrl::fromLocalFile(notes), QUrl::fromLocalFile(picture)});
     const QPoint at(window_->width() / 2, window_->height() / 2);

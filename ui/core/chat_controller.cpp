@@ -470,7 +470,9 @@ void ChatController::send(const QString& text) {
 }
 
 void ChatController::stop() {
-  if (engine_) engine_->stopTurn();
+  if (!generating_ || !engine_) return;
+  engine_->stopTurn();
+  Q_EMIT stopRequested();
 }
 
 void ChatController::regenerate(qint64 message_id) {

@@ -149,6 +149,8 @@ class ChatController : public QObject {
   void conversationsLoaded();
   void searchFinished();
   void turnFinished(const QString& status);
+  // Stop was asked for while a reply was being written (button or Esc).
+  void stopRequested();
   void scrollToMessage(qint64 message_id);
   // Something the user should read (a failed load, a failed turn, a store error).
   void errorOccurred(const QString& message);

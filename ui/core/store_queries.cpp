@@ -84,7 +84,7 @@ QList<SearchRow> search_rows(store::ConversationStore& store, const QString& que
     row.message_id = hit.message_id;
     row.conversation_title = to_qstring(hit.conversation_title);
     row.role = to_qstring(std::string(store::to_string(hit.role)));
-    row.snippet_html = to_qstring(hit.snippet)
+    row.snippet_html = plain_preview(to_qstring(hit.snippet))  // no raw ** or ``` marks
                            .toHtmlEscaped()
                            .replace(QChar(0x02), QStringLiteral("<b>"))
                            .replace(QChar(0x03), QStringLiteral("</b>"));

@@ -209,6 +209,7 @@ ApplicationWindow {
     // Errors and notices at the bottom; the undo bar for a deleted conversation.
     Rectangle {
         id: toast
+        objectName: "toast"
         property bool isError: false
         property string message: ""
         function show(text, error) { message = text; isError = error; opacity = 1; hideTimer.restart() }

@@ -245,6 +245,7 @@ class EndToEndTest : public QObject {
     QTRY_VERIFY(visibleItem("reasoningText") != nullptr);
     qobject_cast<QQuickItem*>(child("messageInput"))->forceActiveFocus();  // no focus ring
     child("toast")->setProperty("opacity", 0);  // the earlier "load cancelled" notice
+    QTest::qWait(300);                          // its fade-out
     screenshot("chat-code-reasoning");
   }
 

@@ -1,6 +1,7 @@
-// mosaic: the desktop app. Builds the settings and the controller (which
-// start the store and engine threads), hands the controller to QML and shows
-// the main window. `mosaic MODEL.gguf` loads a model at start;
+// mosaic: the desktop app. Checks for a display, builds the settings and the
+// controller, hands the controller to QML and shows the main window. Nothing
+// here touches the disk: the settings file and the database are read on
+// worker threads and arrive after the first frame. `mosaic MODEL.gguf` loads a model at start;
 // `--first-frame-benchmark` prints the time to the first frame and quits.
 #include <QElapsedTimer>
 #include <QGuiApplication>
@@ -12,14 +13,20 @@
 #include <QTimer>
 #include <cstdio>
 
-#include "app/store/data_paths.h"
-#include "app/store/store_error.h"
 #include "ui/core/chat_controller.h"
+#include "ui/core/display_check.h"
 
 int main(int argc, char* argv[]) {
   QElapsedTimer since_start;
   since_start.start();
+  if (!mosaic::ui::display_available(argc, argv)) {
+    std::fprintf(stderr, "%s\n", mosaic::ui::kNoDisplayMessage);
+    return 2;
+  }
+  // DISPLAY may name a server that is not there: Qt's fatal error becomes ours.
+  mosaic::ui::set_fatal_display_handler(mosaic::ui::FatalDisplayHandler::Install);
   QGuiApplication app(argc, argv);
+  mosaic::ui::set_fatal_display_handler(mosaic::ui::FatalDisplayHandler::Remove);
   QGuiApplication::setApplicationName(QStringLiteral("Mosaic"));
   QGuiApplication::setOrganizationName(QStringLiteral("Mosaic"));
   QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/Mosaic/resources/mosaic.svg")));
@@ -32,20 +39,20 @@ int main(int argc, char* argv[]) {
     if (!arg.startsWith(QLatin1String("--"))) model_path = arg;
   }
 
-  mosaic::ui::SettingsModel settings(mosaic::ui::SettingsModel::defaultFilePath());
-  if (!settings.loadError().isEmpty())
-    std::fprintf(stderr, "%s\n", qPrintable(settings.loadError()));
-  std::unique_ptr<mosaic::ui::ChatController> controller;
-  try {
-    controller = std::make_unique<mosaic::ui::ChatController>(
-        QString::fromStdString(mosaic::store::default_database_path().string()), settings);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "mosaic: cannot open the conversation database: %s\n", e.what());
-    return 1;
-  }
+  mosaic::ui::SettingsModel settings(mosaic::ui::SettingsModel::defaultFilePath(),
+                                     mosaic::ui::SettingsLoading::Background);
+  QObject::connect(&settings, &mosaic::ui::SettingsModel::loadedChanged, &settings, [&settings] {
+    if (!settings.loadError().isEmpty())
+      std::fprintf(stderr, "%s\n", qPrintable(settings.loadError()));
+  });
+  // Returns at once; the database opens on its own thread (errors are shown in the window).
+  mosaic::ui::ChatController controller(QString(), settings);  // the default database
+  QObject::connect(
+      &controller, &mosaic::ui::ChatController::errorOccurred, &controller,
+      [](const QString& message) { std::fprintf(stderr, "mosaic: %s\n", qPrintable(message)); });
 
   QQmlApplicationEngine engine;
-  engine.rootContext()->setContextProperty(QStringLiteral("chat"), controller.get());
+  engine.rootContext()->setContextProperty(QStringLiteral("chat"), &controller);
   engine.load(QUrl(QStringLiteral("qrc:/Mosaic/qml/Main.qml")));
   if (engine.rootObjects().isEmpty()) return 1;
 
@@ -61,7 +68,7 @@ int main(int argc, char* argv[]) {
       QTimer::singleShot(0, qApp, &QGuiApplication::quit);
     });
   }
-  if (!model_path.isEmpty()) controller->loadModel(model_path);
+  if (!model_path.isEmpty()) controller.loadModel(model_path);
   const int code = QGuiApplication::exec();
   settings.flush();
   return code;

@@ -4,6 +4,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "ui/core/store_queries.h"
+
 using mosaic::ui::ConversationListModel;
 using mosaic::ui::ConversationRow;
 
@@ -94,6 +96,12 @@ class ConversationListModelTest : public QObject {
     QCOMPARE(mosaic::ui::relative_time_text(
                  QDateTime(QDate(2024, 1, 2), QTime(8, 0)).toMSecsSinceEpoch(), now_ms),
              QStringLiteral("2 Jan 2024"));
+  }
+
+  void previewIsPlainText() {
+    QCOMPARE(mosaic::ui::plain_preview("# Title\nHere is an **iterative** version:\n```python\n"
+                                       "def f(): pass\n```\nwith $x$"),
+             QStringLiteral("Title Here is an iterative version: def f(): pass with x"));
   }
 };
 

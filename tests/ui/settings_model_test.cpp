@@ -2,8 +2,10 @@
 #include "ui/models/settings_model.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -16,6 +18,12 @@ class SettingsModelTest : public QObject {
   void roundTrip() {
     QTemporaryDir dir;
     const QString path = dir.path() + "/nested/settings.json";
+    const QString a = dir.path() + "/a.gguf";
+    const QString b = dir.path() + "/b.gguf";
+    for (const QString& model : {a, b}) {  // existing files: missing ones are pruned on load
+      QFile f(model);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+    }
     {
       SettingsModel settings(path);
       QVERIFY(settings.loadError().isEmpty());
@@ -33,9 +41,9 @@ class SettingsModelTest : public QObject {
       settings.setFontSize(17);
       settings.setWindowGeometry(QRect(10, 20, 1000, 700));
       settings.setLastConversationId(42);
-      settings.addRecentModel("/models/a.gguf");
-      settings.addRecentModel("/models/b.gguf");
-      settings.addRecentModel("/models/a.gguf");  // moves to the front, not duplicated
+      settings.addRecentModel(a);
+      settings.addRecentModel(b);
+      settings.addRecentModel(a);  // moves to the front, not duplicated
       settings.flush();
     }
     SettingsModel reread(path);
@@ -54,7 +62,7 @@ class SettingsModelTest : public QObject {
     QCOMPARE(reread.fontSize(), 17);
     QCOMPARE(reread.windowGeometry(), QRect(10, 20, 1000, 700));
     QCOMPARE(reread.lastConversationId(), 42);
-    QCOMPARE(reread.recentModels(), (QStringList{"/models/a.gguf", "/models/b.gguf"}));
+    QCOMPARE(reread.recentModels(), (QStringList{a, b}));
 
     const auto generation = reread.generationSettings();
     QCOMPARE(generation.sampler.top_k, 17);
@@ -114,6 +122,45 @@ class SettingsModelTest : public QObject {
     QCOMPARE(settings.topK(), SettingsModel(dir.path() + "/absent.json").topK());  // default kept
     QCOMPARE(settings.temperature(), 5.0);                                         // clamped
     QCOMPARE(settings.seed(), 7);
+  }
+
+  void backgroundLoadArrivesLaterAndKeepsEarlierChanges() {
+    QTemporaryDir dir;
+    const QString path = dir.path() + "/settings.json";
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QJsonDocument(QJsonObject{{"topK", 11}, {"seed", 99}}).toJson());
+    file.close();
+    SettingsModel settings(path, mosaic::ui::SettingsLoading::Background);
+    QVERIFY(!settings.loaded());  // the constructor did not read the file
+    QCOMPARE(settings.topK(), 40);
+    settings.setSeed(5);  // changed by the user before the file arrived
+    QTRY_VERIFY(settings.loaded());
+    QCOMPARE(settings.topK(), 11);
+    QCOMPARE(settings.seed(), 5);  // the user's change wins
+    settings.flush();
+    QCOMPARE(SettingsModel(path).seed(), 5);  // and was saved
+    QCOMPARE(SettingsModel(path).topK(), 11);
+  }
+
+  void recentModelsWhoseFileIsGoneAreRemoved() {
+    QTemporaryDir dir;
+    const QString path = dir.path() + "/settings.json";
+    const QString kept = dir.path() + "/kept.gguf";
+    const QString gone = dir.path() + "/gone.gguf";
+    QFile model(kept);
+    QVERIFY(model.open(QIODevice::WriteOnly));
+    model.close();
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QJsonDocument(QJsonObject{{"recentModels", QJsonArray{gone, kept}}}).toJson());
+    file.close();
+    SettingsModel settings(path, mosaic::ui::SettingsLoading::Background);
+    QSignalSpy removed(&settings, &SettingsModel::missingModelsRemoved);
+    QTRY_VERIFY(settings.loaded());
+    QTRY_COMPARE(removed.count(), 1);
+    QCOMPARE(removed.first().first().toStringList(), QStringList{gone});
+    QCOMPARE(settings.recentModels(), QStringList{kept});
   }
 };
 

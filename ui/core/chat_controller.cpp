@@ -2,7 +2,10 @@
 
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QJsonDocument>
 
+#include "app/store/data_paths.h"
+#include "ui/core/code_highlighter.h"
 #include "ui/core/store_queries.h"
 
 namespace mosaic::ui {
@@ -18,7 +21,10 @@ QString count_text(quint64 n) {
   return QString::number(n);
 }
 
-QString bytes_text(quint64 n) { return QStringLiteral("%1 GB").arg(n / 1e9, 0, 'f', 2); }
+QString bytes_text(quint64 n) {
+  if (n >= 1'000'000'000ULL) return QStringLiteral("%1 GB").arg(n / 1e9, 0, 'f', 2);
+  return QStringLiteral("%1 MB").arg(n / 1e6, 0, 'f', 1);
+}
 
 }  // namespace
 
@@ -26,13 +32,52 @@ ChatController::ChatController(const QString& database_path, SettingsModel& sett
                                QObject* parent)
     : QObject(parent), settings_(settings) {
   register_ui_value_types();
-  // Errors of fire-and-forget writes arrive on the store thread; shown here.
-  store_ = std::make_unique<store::StoreWorker>(
-      database_path.toStdString(), store::StoreOptions{}, [this](const store::StoreError& e) {
-        const QString message = QString::fromUtf8(e.what());
-        QMetaObject::invokeMethod(
-            this, [this, message] { Q_EMIT errorOccurred(message); }, Qt::QueuedConnection);
-      });
+  stream_timer_.setInterval(kStreamTickMs);
+  connect(&stream_timer_, &QTimer::timeout, this, &ChatController::drainStream);
+  // Opening the database reads (and may migrate) it: on the opener's thread,
+  // so the window is up first. Work asked for meanwhile waits in pending_.
+  opener_.setMaxThreadCount(1);
+  const std::string path = database_path.toStdString();
+  opener_.start([this, path] {
+    try {
+      // The default path's folder is created on first use: disk work, so here.
+      const std::string database = path.empty() ? store::default_database_path().string() : path;
+      // Errors of fire-and-forget writes arrive on the store thread; shown here.
+      auto worker = std::make_unique<store::StoreWorker>(
+          database, store::StoreOptions{}, [this](const store::StoreError& e) {
+            const QString message = QString::fromUtf8(e.what());
+            QMetaObject::invokeMethod(
+                this, [this, message] { Q_EMIT errorOccurred(message); }, Qt::QueuedConnection);
+          });
+      {
+        std::lock_guard lock(opened_mutex_);
+        opened_store_ = std::move(worker);
+      }
+      QMetaObject::invokeMethod(this, &ChatController::adoptStore, Qt::QueuedConnection);
+    } catch (const std::exception& e) {
+      const QString message =
+          tr("Cannot open the conversation database: %1").arg(QString::fromUtf8(e.what()));
+      QMetaObject::invokeMethod(
+          this,
+          [this, message] {
+            store_state_ = QStringLiteral("failed");
+            pending_.clear();
+            Q_EMIT storeStateChanged();
+            Q_EMIT errorOccurred(message);
+          },
+          Qt::QueuedConnection);
+    }
+  });
+  refreshConversations();
+  refreshPresets();
+}
+
+void ChatController::adoptStore() {
+  {
+    std::lock_guard lock(opened_mutex_);
+    store_ = std::move(opened_store_);
+  }
+  if (!store_) return;
   engine_ = std::make_unique<EngineWorker>(*store_, stream_buffer_);
   connect(
       engine_.get(), &EngineWorker::loadProgress, this,
@@ -49,19 +94,30 @@ ChatController::ChatController(const QString& database_path, SettingsModel& sett
           Qt::QueuedConnection);
   connect(engine_.get(), &EngineWorker::turnFinished, this, &ChatController::onTurnFinished,
           Qt::QueuedConnection);
-  stream_timer_.setInterval(kStreamTickMs);
-  connect(&stream_timer_, &QTimer::timeout, this, &ChatController::drainStream);
-  refreshConversations();
+  store_state_ = QStringLiteral("open");
+  Q_EMIT storeStateChanged();
+  std::vector<std::function<void()>> pending;
+  pending.swap(pending_);
+  for (auto& job : pending) job();
 }
 
 ChatController::~ChatController() {
-  engine_.reset();  // stops a reply (kept as incomplete) and frees the model
-  store_.reset();   // runs the writes still queued, then closes the database
+  opener_.waitForDone();  // an open in progress finishes; its queued adoption never runs
+  engine_.reset();        // stops a reply (kept as incomplete) and frees the model
+  store_.reset();         // runs the writes still queued, then closes the database
+  std::lock_guard lock(opened_mutex_);
+  opened_store_.reset();  // opened but never adopted
 }
 
 template <typename Result>
 void ChatController::query(std::function<Result(store::ConversationStore&)> work,
                            std::function<void(Result)> done) {
+  if (!store_) {
+    if (store_state_ == QLatin1String("opening")) {
+      pending_.push_back([this, work, done] { query<Result>(work, done); });
+    }
+    return;
+  }
   store_->submit([this, work, done](store::ConversationStore& s) {
     try {
       Result result = work(s);
@@ -102,16 +158,38 @@ void ChatController::loadModel(const QString& path_or_url) {
     return;
   }
   model_state_ = QStringLiteral("loading");
+  load_cancel_requested_ = false;
   load_progress_ = 0;
   model_info_ = {{"path", path}};
   Q_EMIT modelChanged();
   Q_EMIT loadProgressChanged();
-  engine_->loadModel(path, settings_.sessionParams());
+  if (!engine_) {  // the engine starts once the database is open
+    pending_.push_back([this, path] {
+      if (load_cancel_requested_) {
+        onModelLoadFailed(current_load_, tr("Loading %1 was cancelled").arg(path));
+      } else {
+        current_load_ = engine_->loadModel(path, settings_.sessionParams());
+      }
+    });
+    return;
+  }
+  current_load_ = engine_->loadModel(path, settings_.sessionParams());
 }
 
-void ChatController::cancelLoad() { engine_->cancelLoad(); }
+void ChatController::cancelLoad() {
+  if (model_state_ != QLatin1String("loading")) return;
+  load_cancel_requested_ = true;
+  if (engine_) engine_->cancelLoad();
+}
 
 void ChatController::onModelLoaded(const ModelSummary& s) {
+  if (s.load_serial != current_load_) return;  // an older load, already replaced on the engine
+  if (load_cancel_requested_) {
+    // The load finished before it saw the cancel: the user still asked for no model.
+    engine_->unloadModel();
+    onModelLoadFailed(s.load_serial, tr("Loading %1 was cancelled").arg(s.path));
+    return;
+  }
   model_state_ = QStringLiteral("ready");
   model_info_ = {
       {"path", s.path},
@@ -124,6 +202,8 @@ void ChatController::onModelLoaded(const ModelSummary& s) {
                                 : tr("dense")},
       {"contextLength", s.context_length},
       {"memory", bytes_text(s.memory_bytes)},
+      {"kvMemory", bytes_text(s.kv_bytes)},
+      {"weightsMemory", bytes_text(s.memory_bytes - s.kv_bytes)},
       {"templateNote", s.template_note},
   };
   settings_.addRecentModel(s.path);
@@ -131,11 +211,17 @@ void ChatController::onModelLoaded(const ModelSummary& s) {
   if (!s.template_note.isEmpty()) Q_EMIT noticeOccurred(s.template_note);
 }
 
-void ChatController::onModelLoadFailed(const QString& message) {
+void ChatController::onModelLoadFailed(quint64 load_serial, const QString& message) {
+  if (load_serial != current_load_) return;  // an older load that a newer one stopped
   model_state_ = QStringLiteral("none");
   model_info_.clear();
   Q_EMIT modelChanged();
-  Q_EMIT errorOccurred(message);
+  if (load_cancel_requested_) {
+    load_cancel_requested_ = false;
+    Q_EMIT noticeOccurred(message);  // what the user asked for, not an error
+  } else {
+    Q_EMIT errorOccurred(message);
+  }
 }
 
 // ---- Conversations ----------------------------------------------------------
@@ -153,6 +239,95 @@ void ChatController::setCurrent(qint64 conversation_id) {
   current_id_ = conversation_id;
   settings_.setLastConversationId(conversation_id);
   Q_EMIT currentChanged();
+  loadSystemPrompt();
+}
+
+void ChatController::loadSystemPrompt() {
+  const qint64 id = current_id_;
+  if (id == 0) return;  // a new chat keeps the prompt typed for it
+  query<QString>(
+      [id](store::ConversationStore& s) {
+        return to_qstring(s.get_conversation(id).system_prompt);
+      },
+      [this, id](QString prompt) {
+        if (id != current_id_ || prompt == system_prompt_) return;
+        system_prompt_ = prompt;
+        Q_EMIT systemPromptChanged();
+      });
+}
+
+void ChatController::setSystemPrompt(const QString& text) {
+  if (text == system_prompt_) return;
+  system_prompt_ = text;
+  Q_EMIT systemPromptChanged();
+  const qint64 id = current_id_;
+  if (id == 0) return;  // given to the conversation when its first message creates it
+  const std::string prompt = text.toStdString();
+  write([id, prompt](store::ConversationStore& s) { s.set_system_prompt(id, prompt); });
+}
+
+// ---- Presets ----------------------------------------------------------------
+
+void ChatController::refreshPresets() {
+  query<QVariantList>(
+      [](store::ConversationStore& s) {
+        QVariantList list;
+        for (const store::Preset& p : s.list_presets()) {
+          list.append(QVariantMap{{"id", qint64{p.id}},
+                                  {"name", to_qstring(p.name)},
+                                  {"systemPrompt", to_qstring(p.system_prompt)},
+                                  {"settingsJson", to_qstring(p.settings_json)}});
+        }
+        return list;
+      },
+      [this](QVariantList list) {
+        presets_ = std::move(list);
+        Q_EMIT presetsChanged();
+      });
+}
+
+void ChatController::savePreset(const QString& name) {
+  const QString trimmed = name.trimmed();
+  if (trimmed.isEmpty()) {
+    Q_EMIT errorOccurred(tr("Give the preset a name"));
+    return;
+  }
+  const std::string preset_name = trimmed.toStdString();
+  const std::string prompt = system_prompt_.toStdString();
+  const std::string json =
+      QJsonDocument(settings_.generationJson()).toJson(QJsonDocument::Compact).toStdString();
+  write(
+      [preset_name, prompt, json](store::ConversationStore& s) {
+        if (std::optional<store::Preset> existing = s.find_preset(preset_name)) {
+          existing->system_prompt = prompt;
+          existing->settings_json = json;
+          s.update_preset(*existing);
+        } else {
+          s.create_preset(preset_name, prompt, json);
+        }
+      },
+      [this, trimmed] {
+        Q_EMIT noticeOccurred(tr("Preset “%1” saved").arg(trimmed));
+        refreshPresets();
+      });
+}
+
+void ChatController::applyPreset(qint64 preset_id) {
+  for (const QVariant& entry : presets_) {
+    const QVariantMap preset = entry.toMap();
+    if (preset.value("id").toLongLong() != preset_id) continue;
+    setSystemPrompt(preset.value("systemPrompt").toString());
+    const QJsonDocument json =
+        QJsonDocument::fromJson(preset.value("settingsJson").toString().toUtf8());
+    if (json.isObject()) settings_.applyGenerationJson(json.object());
+    Q_EMIT noticeOccurred(tr("Preset “%1” applied").arg(preset.value("name").toString()));
+    return;
+  }
+}
+
+void ChatController::deletePreset(qint64 preset_id) {
+  write([preset_id](store::ConversationStore& s) { s.delete_preset(preset_id); },
+        [this] { refreshPresets(); });
 }
 
 void ChatController::refreshBranch() {
@@ -177,6 +352,10 @@ void ChatController::refreshBranch() {
 void ChatController::newConversation() {
   setCurrent(0);
   messages_.clear();
+  if (!system_prompt_.isEmpty()) {  // a new chat starts without the last chat's prompt
+    system_prompt_.clear();
+    Q_EMIT systemPromptChanged();
+  }
 }
 
 void ChatController::selectConversation(qint64 conversation_id) {
@@ -273,6 +452,7 @@ void ChatController::send(const QString& text) {
   request.conversation_id = current_id_;
   request.text = trimmed;
   request.attachment_paths = attachments_.validPaths();
+  request.system_prompt = system_prompt_;
   attachments_.clear();
   // Shown at once; the stored rows replace these when the turn starts.
   QList<MessageRow> rows = messages_.rows();
@@ -289,7 +469,11 @@ void ChatController::send(const QString& text) {
   startTurn(request);
 }
 
-void ChatController::stop() { engine_->stopTurn(); }
+void ChatController::stop() {
+  if (!generating_ || !engine_) return;
+  engine_->stopTurn();
+  Q_EMIT stopRequested();
+}
 
 void ChatController::regenerate(qint64 message_id) {
   TurnRequest request;
@@ -416,5 +600,11 @@ bool ChatController::pasteFiles() {
 }
 
 void ChatController::copyText(const QString& text) { QGuiApplication::clipboard()->setText(text); }
+
+QString ChatController::highlightCode(const QString& code, const QString& language,
+                                      const QString& theme) const {
+  return highlighted_code_html(code, language,
+                               theme == QLatin1String("dark") ? CodeTheme::Dark : CodeTheme::Light);
+}
 
 }  // namespace mosaic::ui

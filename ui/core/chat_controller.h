@@ -9,11 +9,14 @@
 
 #include <QMimeData>
 #include <QObject>
+#include <QThreadPool>
 #include <QTimer>
 #include <QUrl>
 #include <QVariantMap>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "app/store/store_worker.h"
 #include "ui/core/engine_worker.h"
@@ -42,10 +45,20 @@ class ChatController : public QObject {
   Q_PROPERTY(qint64 streamingMessageId READ streamingMessageId NOTIFY generatingChanged)
   Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY undoChanged)
   Q_PROPERTY(QString deletedTitle READ deletedTitle NOTIFY undoChanged)
+  // "opening" until the database is open (off the GUI thread), then "open" or "failed".
+  Q_PROPERTY(QString storeState READ storeState NOTIFY storeStateChanged)
+  // The current chat's system prompt (for a new chat: the one it will get).
+  Q_PROPERTY(
+      QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY systemPromptChanged)
+  // Saved presets, by name: maps with "id", "name" and "systemPrompt".
+  Q_PROPERTY(QVariantList presets READ presets NOTIFY presetsChanged)
 
  public:
-  // Opens the database at `database_path` on its own thread; throws the
-  // store's StoreError (naming the file and the reason) when it cannot.
+  // Opens the database at `database_path` (empty: the default one,
+  // store::default_database_path()) off the GUI thread and returns at
+  // once; what is asked before it is open runs when it is. A database that
+  // cannot be opened gives storeState "failed" and an errorOccurred naming
+  // the file and the reason.
   ChatController(const QString& database_path, SettingsModel& settings, QObject* parent = nullptr);
   ~ChatController() override;
 
@@ -68,6 +81,18 @@ class ChatController : public QObject {
   qint64 streamingMessageId() const { return streaming_reply_id_; }
   bool canUndoDelete() const { return deleted_id_ != 0; }
   QString deletedTitle() const { return deleted_title_; }
+  QString storeState() const { return store_state_; }
+  QString systemPrompt() const { return system_prompt_; }
+  void setSystemPrompt(const QString& text);
+  QVariantList presets() const { return presets_; }
+
+  // ---- Presets (system prompt and sampling settings, saved by name) ----
+  // Saves the current system prompt and sampling settings as `name`
+  // (replacing a preset of that name).
+  Q_INVOKABLE void savePreset(const QString& name);
+  // Sets the current chat's system prompt and the sampling settings from the preset.
+  Q_INVOKABLE void applyPreset(qint64 preset_id);
+  Q_INVOKABLE void deletePreset(qint64 preset_id);
 
   // ---- Model ----
   // A path or a file:// URL.
@@ -106,16 +131,26 @@ class ChatController : public QObject {
   Q_INVOKABLE bool pasteFiles();
   Q_INVOKABLE void copyText(const QString& text);
 
+  // ---- Formatting for the views ----
+  // A code block as syntax-coloured rich text; `theme` is "light" or "dark".
+  Q_INVOKABLE QString highlightCode(const QString& code, const QString& language,
+                                    const QString& theme) const;
+
  Q_SIGNALS:
   void currentChanged();
   void modelChanged();
   void loadProgressChanged();
   void generatingChanged();
   void undoChanged();
+  void storeStateChanged();
+  void systemPromptChanged();
+  void presetsChanged();
   void branchLoaded();
   void conversationsLoaded();
   void searchFinished();
   void turnFinished(const QString& status);
+  // Stop was asked for while a reply was being written (button or Esc).
+  void stopRequested();
   void scrollToMessage(qint64 message_id);
   // Something the user should read (a failed load, a failed turn, a store error).
   void errorOccurred(const QString& message);
@@ -127,13 +162,16 @@ class ChatController : public QObject {
   void query(std::function<Result(store::ConversationStore&)> work,
              std::function<void(Result)> done);
   void write(std::function<void(store::ConversationStore&)> work, std::function<void()> done = {});
+  void adoptStore();
+  void refreshPresets();
+  void loadSystemPrompt();
   void refreshBranch();
   void setCurrent(qint64 conversation_id);
   void setGenerating(bool generating);
   void startTurn(TurnRequest request);
   void drainStream();
   void onModelLoaded(const ModelSummary& summary);
-  void onModelLoadFailed(const QString& message);
+  void onModelLoadFailed(quint64 load_serial, const QString& message);
   void onTurnStarted(const TurnStart& start);
   void onTurnFinished(const TurnEnd& end);
 
@@ -145,6 +183,8 @@ class ChatController : public QObject {
   qint64 current_id_ = 0;
   QString model_state_ = QStringLiteral("none");
   double load_progress_ = 0;
+  bool load_cancel_requested_ = false;
+  quint64 current_load_ = 0;  // the engine's serial of the newest load
   QVariantMap model_info_;
   bool generating_ = false;
   qint64 streaming_reply_id_ = 0;
@@ -154,6 +194,13 @@ class ChatController : public QObject {
   qint64 deleted_id_ = 0;
   QString deleted_title_;
   StreamBuffer stream_buffer_;
+  QString store_state_ = QStringLiteral("opening");
+  QString system_prompt_;
+  QVariantList presets_;
+  std::vector<std::function<void()>> pending_;  // asked for before the store was open
+  std::mutex opened_mutex_;
+  std::unique_ptr<store::StoreWorker> opened_store_;  // handed from the opener's thread
+  QThreadPool opener_;
   // Declared last: destroyed first (engine before store), so their threads
   // stop before anything they post to goes away.
   std::unique_ptr<store::StoreWorker> store_;

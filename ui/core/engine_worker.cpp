@@ -55,7 +55,7 @@ EngineWorker::~EngineWorker() {
     jobs_.clear();  // queued requests are dropped; the running one is asked to stop
   }
   stop_turn_ = true;
-  cancel_load_ = true;
+  cancelled_load_ = latest_load_.load();
   wake_.notify_one();
   thread_.join();
 }
@@ -83,9 +83,14 @@ void EngineWorker::run() {
   loaded_.reset();  // the model is freed on the thread that used it
 }
 
-void EngineWorker::loadModel(const QString& path, const mosaic_session_params& params) {
-  cancel_load_ = false;
-  post([this, path, params] { doLoad(path, params); });
+quint64 EngineWorker::loadModel(const QString& path, const mosaic_session_params& params) {
+  const quint64 serial = ++latest_load_;
+  post([this, path, params, serial] { doLoad(path, params, serial); });
+  return serial;
+}
+
+void EngineWorker::unloadModel() {
+  post([this] { loaded_.reset(); });
 }
 
 void EngineWorker::startTurn(const TurnRequest& request) {
@@ -93,7 +98,8 @@ void EngineWorker::startTurn(const TurnRequest& request) {
   post([this, request] { doTurn(request); });
 }
 
-void EngineWorker::doLoad(const QString& path, const mosaic_session_params& params) {
+void EngineWorker::doLoad(const QString& path, const mosaic_session_params& params,
+                          quint64 serial) {
   loaded_.reset();  // two models at once may not fit in memory
   double last_reported = -1;
   try {
@@ -102,12 +108,15 @@ void EngineWorker::doLoad(const QString& path, const mosaic_session_params& para
         last_reported = fraction;
         Q_EMIT loadProgress(fraction);
       }
-      return !cancel_load_.load();
+      return !loadCancelled(serial);
     });
     auto loaded = std::make_unique<Loaded>(std::move(model), params, store_, path.toStdString());
+    // A cancel that came after the last progress callback still wins.
+    if (loadCancelled(serial)) throw app::EngineError(MOSAIC_ERR_CANCELLED, "cancelled");
     const mosaic_model_info info = app::model_info(loaded->model.get());
     ModelSummary summary;
     summary.path = path;
+    summary.load_serial = serial;
     summary.name = QString::fromUtf8(info.name);
     if (summary.name.isEmpty()) summary.name = QFileInfo(path).completeBaseName();
     summary.architecture = QString::fromUtf8(info.architecture);
@@ -117,17 +126,17 @@ void EngineWorker::doLoad(const QString& path, const mosaic_session_params& para
     summary.experts = info.n_expert;
     summary.experts_used = info.n_expert_used;
     summary.context_length = loaded->engine.context_length();
-    summary.memory_bytes =
-        info.file_bytes + info.kv_bytes_per_token * static_cast<uint64_t>(summary.context_length);
+    summary.kv_bytes = info.kv_bytes_per_token * static_cast<uint64_t>(summary.context_length);
+    summary.memory_bytes = info.file_bytes + summary.kv_bytes;
     summary.template_note = to_qstring(loaded->engine.chat_template().problem());
     loaded_ = std::move(loaded);
     Q_EMIT modelLoaded(summary);
   } catch (const app::EngineError& e) {
-    Q_EMIT modelLoadFailed(e.status() == MOSAIC_ERR_CANCELLED
-                               ? tr("Loading %1 was cancelled").arg(path)
-                               : QString::fromUtf8(e.what()));
+    Q_EMIT modelLoadFailed(serial, e.status() == MOSAIC_ERR_CANCELLED
+                                       ? tr("Loading %1 was cancelled").arg(path)
+                                       : QString::fromUtf8(e.what()));
   } catch (const std::exception& e) {
-    Q_EMIT modelLoadFailed(tr("Cannot load %1: %2").arg(path, QString::fromUtf8(e.what())));
+    Q_EMIT modelLoadFailed(serial, tr("Cannot load %1: %2").arg(path, QString::fromUtf8(e.what())));
   }
 }
 
@@ -147,6 +156,7 @@ void EngineWorker::doTurn(const TurnRequest& request) {
       access.run_and_wait([&](store::ConversationStore& s) {
         store::NewConversation fields;
         fields.model = loaded_->model_path;
+        fields.system_prompt = request.system_prompt.toStdString();
         conversation_id = s.create_conversation(fields).id;
       });
     }

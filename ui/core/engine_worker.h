@@ -31,6 +31,7 @@ struct TurnRequest {
   qint64 message_id = 0;         // Edit/Regenerate/Continue: the message acted on
   QString text;                  // Send/Edit
   QStringList attachment_paths;  // Send/Edit: checked files to attach to the user message
+  QString system_prompt;         // Send with conversation_id 0: the new conversation's
   turns::GenerationSettings settings;
 };
 
@@ -44,15 +45,19 @@ class EngineWorker : public QObject {
   ~EngineWorker() override;
 
   // Frees the current model, then loads `path` with a session of `params`.
-  void loadModel(const QString& path, const mosaic_session_params& params);
-  void cancelLoad() { cancel_load_ = true; }
+  // Returns the load's serial number, which its result signal carries; a
+  // newer load or cancelLoad() stops an older one.
+  quint64 loadModel(const QString& path, const mosaic_session_params& params);
+  void cancelLoad() { cancelled_load_ = latest_load_.load(); }
+  // Frees the loaded model (a load the user cancelled after it had finished).
+  void unloadModel();
   void startTurn(const TurnRequest& request);
   void stopTurn() { stop_turn_ = true; }
 
  Q_SIGNALS:
   void loadProgress(double fraction);
   void modelLoaded(const mosaic::ui::ModelSummary& summary);
-  void modelLoadFailed(const QString& message);
+  void modelLoadFailed(quint64 load_serial, const QString& message);
   void turnStarted(const mosaic::ui::TurnStart& start);
   void turnFinished(const mosaic::ui::TurnEnd& end);
 
@@ -61,12 +66,18 @@ class EngineWorker : public QObject {
 
   void post(std::function<void()> job);
   void run();
-  void doLoad(const QString& path, const mosaic_session_params& params);
+  void doLoad(const QString& path, const mosaic_session_params& params, quint64 serial);
+  bool loadCancelled(quint64 serial) const {
+    return cancelled_load_.load() >= serial || latest_load_.load() != serial;
+  }
   void doTurn(const TurnRequest& request);
 
   store::StoreWorker& store_;
   StreamBuffer& buffer_;
-  std::atomic<bool> cancel_load_{false};
+  // Serial numbers rather than a flag, so that a cancel can never leak into
+  // the next load (the flag could be reset before the old load read it).
+  std::atomic<quint64> latest_load_{0};
+  std::atomic<quint64> cancelled_load_{0};
   std::atomic<bool> stop_turn_{false};
   std::mutex mutex_;
   std::condition_variable wake_;

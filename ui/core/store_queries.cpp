@@ -1,11 +1,19 @@
 #include "ui/core/store_queries.h"
 
+#include <QRegularExpression>
 #include <algorithm>
 
 namespace mosaic::ui {
 
 QString to_qstring(const std::string& text) {
   return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+QString plain_preview(const QString& markdown) {
+  QString text = markdown;
+  text.replace(QRegularExpression(QStringLiteral("(```|~~~)[^\\s]*")), QStringLiteral(" "));
+  text.remove(QRegularExpression(QStringLiteral("[*`$]|^#+ |\\n#+ ")));
+  return text.simplified();
 }
 
 QList<ConversationRow> conversation_rows(store::ConversationStore& store) {
@@ -16,7 +24,7 @@ QList<ConversationRow> conversation_rows(store::ConversationStore& store) {
     row.title = to_qstring(s.conversation.title);
     row.updated_ms = s.conversation.updated_ms;
     row.pinned = s.conversation.pinned == store::Pinned::Yes;
-    row.preview = to_qstring(s.last_message_preview);
+    row.preview = plain_preview(to_qstring(s.last_message_preview));
     rows.append(row);
   }
   return rows;
@@ -76,7 +84,7 @@ QList<SearchRow> search_rows(store::ConversationStore& store, const QString& que
     row.message_id = hit.message_id;
     row.conversation_title = to_qstring(hit.conversation_title);
     row.role = to_qstring(std::string(store::to_string(hit.role)));
-    row.snippet_html = to_qstring(hit.snippet)
+    row.snippet_html = plain_preview(to_qstring(hit.snippet))  // no raw ** or ``` marks
                            .toHtmlEscaped()
                            .replace(QChar(0x02), QStringLiteral("<b>"))
                            .replace(QChar(0x03), QStringLiteral("</b>"));

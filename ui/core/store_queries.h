@@ -12,6 +12,10 @@ namespace mosaic::ui {
 
 QList<ConversationRow> conversation_rows(store::ConversationStore& store);
 
+// A message's Markdown as one line of plain text for the sidebar preview:
+// fences, emphasis, code and math markers and heading marks removed.
+QString plain_preview(const QString& markdown);
+
 // The conversation's active branch, root first, with each message's place
 // among its siblings (the versions made by edits and regenerations).
 QList<MessageRow> branch_rows(store::ConversationStore& store, qint64 conversation_id);

@@ -45,6 +45,7 @@ struct SearchRow {
 // What the model picker and the header show about the loaded model.
 struct ModelSummary {
   QString path;
+  quint64 load_serial = 0;  // which load this is (EngineWorker::loadModel's result)
   QString name;
   QString architecture;
   QString quantization;
@@ -53,7 +54,8 @@ struct ModelSummary {
   int experts = 0;
   int experts_used = 0;
   int context_length = 0;
-  quint64 memory_bytes = 0;  // weights plus the KV cache of the session's context
+  quint64 kv_bytes = 0;      // the KV cache of the session's context
+  quint64 memory_bytes = 0;  // weights plus the KV cache
   QString template_note;     // set when the model's chat template could not be used
 };
 

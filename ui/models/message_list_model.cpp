@@ -1,5 +1,7 @@
 #include "ui/models/message_list_model.h"
 
+#include "ui/core/math_text.h"
+
 namespace mosaic::ui {
 
 MessageListModel::MessageListModel(QObject* parent) : QAbstractListModel(parent) {}
@@ -134,21 +136,51 @@ QVariantList markdown_segments(const QString& markdown) {
   QVariantList segments;
   QStringList prose;
   QStringList code;
-  QString fence;  // the opening fence while inside a block
+  QStringList math;
+  QString fence;  // the opening fence while inside a code block
   QString language;
+  QString math_close;  // "$$" or "\\]" while inside a display formula
   const auto flush_prose = [&] {
     const QString text = prose.join(QLatin1Char('\n')).trimmed();
-    if (!text.isEmpty()) segments.append(QVariantMap{{"kind", "text"}, {"text", text}});
+    if (!text.isEmpty()) {
+      segments.append(QVariantMap{{"kind", "text"}, {"text", markdown_with_inline_math(text)}});
+    }
     prose.clear();
+  };
+  const auto add_math = [&](const QString& latex) {
+    segments.append(
+        QVariantMap{{"kind", "math"}, {"text", latex}, {"html", latex_to_html(latex.trimmed())}});
   };
   for (const QString& line : markdown.split(QLatin1Char('\n'))) {
     const QString trimmed = line.trimmed();
-    if (fence.isEmpty()) {
+    if (!math_close.isEmpty()) {
+      const qsizetype end = trimmed.indexOf(math_close);
+      if (end < 0) {
+        math.append(line);
+      } else {
+        math.append(trimmed.left(end));
+        add_math(math.join(QLatin1Char('\n')));
+        math_close.clear();
+      }
+    } else if (fence.isEmpty()) {
       if (trimmed.startsWith(QLatin1String("```")) || trimmed.startsWith(QLatin1String("~~~"))) {
         flush_prose();
         fence = trimmed.left(3);
         language = trimmed.mid(3).trimmed();
         code.clear();
+      } else if (trimmed.startsWith(QLatin1String("$$")) ||
+                 trimmed.startsWith(QLatin1String("\\["))) {
+        flush_prose();
+        const QString close =
+            trimmed.startsWith(QLatin1String("$$")) ? QStringLiteral("$$") : QStringLiteral("\\]");
+        const QString rest = trimmed.mid(2);
+        const qsizetype end = rest.indexOf(close);
+        if (end >= 0) {
+          add_math(rest.left(end));  // one line: $$ x^2 $$
+        } else {
+          math = QStringList{rest};
+          math_close = close;
+        }
       } else {
         prose.append(line);
       }
@@ -164,6 +196,7 @@ QVariantList markdown_segments(const QString& markdown) {
     segments.append(QVariantMap{
         {"kind", "code"}, {"text", code.join(QLatin1Char('\n'))}, {"language", language}});
   }
+  if (!math_close.isEmpty()) add_math(math.join(QLatin1Char('\n')));
   flush_prose();
   return segments;
 }

@@ -64,9 +64,11 @@ class MessageListModel : public QAbstractListModel {
 // order, without the fences; an unclosed block runs to the end.
 QStringList fenced_code_blocks(const QString& markdown);
 
-// The text cut into Markdown prose and fenced code, in order, each a map with
-// "kind" ("text" or "code"), "text" and, for code, "language" (the info
-// string, possibly empty). The view styles code as its own card.
+// The text cut into Markdown prose, fenced code and display math ($$...$$ or
+// \[...\] starting a line), in order, each a map with "kind" ("text", "code"
+// or "math") and "text"; code adds "language" (the info string, possibly
+// empty), math adds "html" (latex_to_html). Prose has its inline math already
+// turned into HTML spans. The view styles code and math as their own blocks.
 QVariantList markdown_segments(const QString& markdown);
 
 }  // namespace mosaic::ui

@@ -42,15 +42,54 @@ QJsonObject defaults() {
 double clamped(double value, double low, double high) { return std::clamp(value, low, high); }
 int clamped(int value, int low, int high) { return std::clamp(value, low, high); }
 
+// The file's contents or why they cannot be used; runs on any thread.
+struct SettingsFileRead {
+  QJsonObject stored;
+  QString error;
+};
+
+SettingsFileRead read_settings_file(const QString& path) {
+  SettingsFileRead read;
+  QFile file(path);
+  if (!file.exists()) return read;
+  if (!file.open(QIODevice::ReadOnly)) {
+    read.error = QObject::tr("Cannot read settings file %1: %2; using defaults")
+                     .arg(path, file.errorString());
+    return read;
+  }
+  QJsonParseError error;
+  const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+  if (error.error != QJsonParseError::NoError || !document.isObject()) {
+    read.error =
+        QObject::tr("Settings file %1 is not valid JSON (%2); using defaults")
+            .arg(path, error.error != QJsonParseError::NoError ? error.errorString()
+                                                               : QObject::tr("not an object"));
+    return read;
+  }
+  read.stored = document.object();
+  return read;
+}
+
 }  // namespace
 
-SettingsModel::SettingsModel(QString file_path, QObject* parent)
+SettingsModel::SettingsModel(QString file_path, SettingsLoading loading, QObject* parent)
     : QObject(parent), file_path_(std::move(file_path)), values_(defaults()) {
-  writer_.setMaxThreadCount(1);  // writes keep their order
+  writer_.setMaxThreadCount(1);  // reads and writes keep their order
   save_timer_.setSingleShot(true);
   save_timer_.setInterval(kSaveDelayMs);
   connect(&save_timer_, &QTimer::timeout, this, &SettingsModel::writeNow);
-  load();
+  if (loading == SettingsLoading::Blocking) {
+    const SettingsFileRead read = read_settings_file(file_path_);
+    apply(read.stored, read.error);
+    return;
+  }
+  const QString path = file_path_;
+  // `this` outlives the job: the destructor waits for the pool (flush()).
+  writer_.start([this, path] {
+    const SettingsFileRead read = read_settings_file(path);
+    QMetaObject::invokeMethod(
+        this, [this, read] { apply(read.stored, read.error); }, Qt::QueuedConnection);
+  });
 }
 
 SettingsModel::~SettingsModel() { flush(); }
@@ -61,29 +100,16 @@ QString SettingsModel::defaultFilePath() {
   return base + "/mosaic/settings.json";
 }
 
-void SettingsModel::load() {
-  QFile file(file_path_);
-  if (!file.exists()) return;
-  if (!file.open(QIODevice::ReadOnly)) {
-    load_error_ =
-        tr("Cannot read settings file %1: %2; using defaults").arg(file_path_, file.errorString());
-    return;
-  }
-  QJsonParseError error;
-  const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
-  if (error.error != QJsonParseError::NoError || !document.isObject()) {
-    load_error_ =
-        tr("Settings file %1 is not valid JSON (%2); using defaults")
-            .arg(file_path_, error.error != QJsonParseError::NoError ? error.errorString()
-                                                                     : tr("not an object"));
-    return;
-  }
-  const QJsonObject stored = document.object();
+void SettingsModel::apply(const QJsonObject& stored, const QString& error) {
+  load_error_ = error;
   const QJsonObject fallback = defaults();
   for (auto it = fallback.begin(); it != fallback.end(); ++it) {
+    // A value the user changed while the file was being read wins over the file.
+    if (set_before_load_.contains(it.key())) continue;
     const QJsonValue v = stored.value(it.key());
     if (v.type() == it.value().type()) values_[it.key()] = v;  // wrong types keep the default
   }
+  const bool unsaved_changes = !set_before_load_.isEmpty();
   // Through the setters once, so hand-edited values get clamped too.
   setTemperature(temperature());
   setTopK(topK());
@@ -96,7 +122,38 @@ void SettingsModel::load() {
   setThinking(thinking());
   setTheme(theme());
   setFontSize(fontSize());
-  save_timer_.stop();  // loading is not a change worth writing
+  loaded_ = true;
+  set_before_load_.clear();
+  if (unsaved_changes) {
+    save_timer_.start();
+  } else {
+    save_timer_.stop();  // loading is not a change worth writing
+  }
+  Q_EMIT changed();
+  Q_EMIT loadedChanged();
+  pruneMissingRecentModels();
+}
+
+void SettingsModel::pruneMissingRecentModels() {
+  const QStringList paths = recentModels();
+  if (paths.isEmpty()) return;
+  // Existence checks touch the disk (maybe a sleeping one): on the pool.
+  writer_.start([this, paths] {
+    QStringList missing;
+    for (const QString& path : paths) {
+      if (!QFileInfo(path).isFile()) missing.append(path);
+    }
+    if (missing.isEmpty()) return;
+    QMetaObject::invokeMethod(
+        this,
+        [this, missing] {
+          QStringList recent = recentModels();
+          for (const QString& path : missing) recent.removeAll(path);
+          set("recentModels", recent);
+          Q_EMIT missingModelsRemoved(missing);
+        },
+        Qt::QueuedConnection);
+  });
 }
 
 QVariant SettingsModel::value(const char* key) const {
@@ -104,6 +161,7 @@ QVariant SettingsModel::value(const char* key) const {
 }
 
 void SettingsModel::set(const char* key, const QVariant& value) {
+  if (!loaded_) set_before_load_.insert(QLatin1String(key));
   const QJsonValue json = QJsonValue::fromVariant(value);
   if (values_.value(QLatin1String(key)) == json) return;
   values_[QLatin1String(key)] = json;
@@ -166,6 +224,34 @@ void SettingsModel::addRecentModel(const QString& path) {
   set("recentModels", recent);
 }
 
+namespace {
+constexpr const char* kGenerationKeys[] = {"temperature",   "topK", "topP",           "minP",
+                                           "repeatPenalty", "seed", "maxReplyTokens", "thinking"};
+}  // namespace
+
+QJsonObject SettingsModel::generationJson() const {
+  QJsonObject json;
+  for (const char* key : kGenerationKeys)
+    json[QLatin1String(key)] = values_.value(QLatin1String(key));
+  return json;
+}
+
+void SettingsModel::applyGenerationJson(const QJsonObject& json) {
+  const QJsonObject fallback = defaults();
+  for (const char* key : kGenerationKeys) {
+    const QJsonValue v = json.value(QLatin1String(key));
+    if (v.type() == fallback.value(QLatin1String(key)).type()) set(key, v.toVariant());
+  }
+  // Through the setters, so values from a hand-edited preset get clamped.
+  setTemperature(temperature());
+  setTopK(topK());
+  setTopP(topP());
+  setMinP(minP());
+  setRepeatPenalty(repeatPenalty());
+  setMaxReplyTokens(maxReplyTokens());
+  setThinking(thinking());
+}
+
 void SettingsModel::resetToDefaults() {
   const QJsonObject fallback = defaults();
   // Appearance and window state are not "generation settings": keep them.
@@ -200,6 +286,7 @@ mosaic_session_params SettingsModel::sessionParams() const {
 
 void SettingsModel::writeNow() {
   save_timer_.stop();
+  if (!loaded_) return;  // would overwrite the file with defaults; apply() saves later
   const QByteArray bytes = QJsonDocument(values_).toJson(QJsonDocument::Indented);
   const QString path = file_path_;
   // `this` outlives the job: the destructor waits for the pool (flush()).

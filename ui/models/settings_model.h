@@ -1,15 +1,18 @@
 // The user's settings: sampling, context, threads, thinking, appearance, and
 // what the window restores (geometry, last conversation, recent models).
-// Persisted as JSON in $XDG_CONFIG_HOME/mosaic/settings.json. Reading happens
-// once at start-up before the window exists; every change is written later,
-// debounced, on a private one-thread pool, so the GUI thread never waits for
-// the disk. Values out of range are clamped, unknown keys ignored, a damaged
+// Persisted as JSON in $XDG_CONFIG_HOME/mosaic/settings.json. The app reads
+// the file on a private one-thread pool (SettingsLoading::Background: the
+// window shows defaults until `loaded`); every change is written later,
+// debounced, on the same pool, so the GUI thread never waits for the disk.
+// Recent models whose file is gone are dropped after loading (checked on the
+// pool too). Values out of range are clamped, unknown keys ignored, a damaged
 // file gives the defaults and a loadError naming the file and the reason.
 #pragma once
 
 #include <QJsonObject>
 #include <QObject>
 #include <QRect>
+#include <QSet>
 #include <QStringList>
 #include <QThreadPool>
 #include <QTimer>
@@ -17,6 +20,10 @@
 #include "app/turns/chat_engine.h"
 
 namespace mosaic::ui {
+
+// Blocking reads the file in the constructor (tests, tools); Background
+// reads it on the pool and applies it later on the object's thread.
+enum class SettingsLoading { Blocking, Background };
 
 class SettingsModel : public QObject {
   Q_OBJECT
@@ -37,11 +44,13 @@ class SettingsModel : public QObject {
       qint64 lastConversationId READ lastConversationId WRITE setLastConversationId NOTIFY changed)
   Q_PROPERTY(QStringList recentModels READ recentModels NOTIFY changed)
   Q_PROPERTY(QString loadError READ loadError NOTIFY changed)
+  Q_PROPERTY(bool loaded READ loaded NOTIFY loadedChanged)
   Q_PROPERTY(QString filePath READ filePath CONSTANT)
 
  public:
   // Reads `file_path` if it exists (a missing file means defaults).
-  explicit SettingsModel(QString file_path, QObject* parent = nullptr);
+  explicit SettingsModel(QString file_path, SettingsLoading loading = SettingsLoading::Blocking,
+                         QObject* parent = nullptr);
   ~SettingsModel() override;
 
   // $XDG_CONFIG_HOME/mosaic/settings.json (~/.config when unset or relative).
@@ -63,6 +72,7 @@ class SettingsModel : public QObject {
   qint64 lastConversationId() const;
   QStringList recentModels() const;
   QString loadError() const { return load_error_; }
+  bool loaded() const { return loaded_; }
   QString filePath() const { return file_path_; }
 
   void setTemperature(double value);
@@ -82,6 +92,14 @@ class SettingsModel : public QObject {
   // Puts `path` first in the recent models (at most 8 kept).
   Q_INVOKABLE void addRecentModel(const QString& path);
   Q_INVOKABLE void resetToDefaults();
+  // Drops the recent models whose file no longer exists (checked off this
+  // thread; missingModelsRemoved reports them). Runs after every load.
+  Q_INVOKABLE void pruneMissingRecentModels();
+
+  // The sampling settings (what a preset saves) as JSON, and applying such
+  // JSON back through the setters (clamped; unknown or mistyped keys ignored).
+  QJsonObject generationJson() const;
+  void applyGenerationJson(const QJsonObject& json);
 
   // What a turn uses, from the current values.
   turns::GenerationSettings generationSettings() const;
@@ -94,16 +112,20 @@ class SettingsModel : public QObject {
   void changed();
   // A write failed; the message names the file and the reason.
   void saveFailed(const QString& message);
+  void loadedChanged();
+  void missingModelsRemoved(const QStringList& paths);
 
  private:
   QVariant value(const char* key) const;
   void set(const char* key, const QVariant& value);
-  void load();
+  void apply(const QJsonObject& stored, const QString& error);
   void writeNow();
 
   QString file_path_;
   QJsonObject values_;
   QString load_error_;
+  bool loaded_ = false;
+  QSet<QString> set_before_load_;
   QTimer save_timer_;
   QThreadPool writer_;
 };

@@ -1,5 +1,5 @@
 // The conversation: header with the model, the messages of the active branch,
-// and the input. Files dropped anywhere here become attachments.
+// and the input. (Files dropped on the window are handled in Main.qml.)
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -9,12 +9,6 @@ Item {
     signal modelPickerRequested()
     property alias composer: composer
     property alias messageList: messageList
-
-    DropArea {
-        id: dropArea
-        anchors.fill: parent
-        onDropped: (drop) => { if (drop.hasUrls) { chat.addAttachments(drop.urls); drop.accept() } }
-    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -49,6 +43,24 @@ Item {
                     }
                     background: Rectangle { radius: 16; implicitHeight: 32; color: modelChip.hovered ? theme.surfaceAlt : theme.surface; border.color: theme.border }
                 }
+            }
+            Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: theme.border }
+        }
+
+        // While a model loads: its progress and a way out.
+        Rectangle {
+            visible: chat.modelState === "loading"
+            Layout.fillWidth: true
+            implicitHeight: 44
+            color: theme.surface
+            RowLayout {
+                anchors.fill: parent
+                anchors.leftMargin: 24
+                anchors.rightMargin: 16
+                spacing: 12
+                Label { text: qsTr("Loading model… %1%").arg(Math.round(chat.loadProgress * 100)); color: theme.textMuted }
+                ProgressBar { value: chat.loadProgress; Layout.fillWidth: true; Accessible.name: qsTr("Model loading progress") }
+                Button { objectName: "cancelLoadButton"; text: qsTr("Cancel"); flat: true; Accessible.name: qsTr("Cancel loading"); onClicked: chat.cancelLoad() }
             }
             Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: theme.border }
         }
@@ -107,15 +119,5 @@ Item {
                 }
             }
         }
-    }
-
-    Rectangle {
-        anchors.fill: parent
-        visible: dropArea.containsDrag
-        color: Qt.rgba(0.36, 0.42, 0.94, 0.12)
-        border.color: theme.accent
-        border.width: 2
-        radius: theme.radius
-        Label { anchors.centerIn: parent; text: qsTr("Drop files to attach them"); color: theme.accent; font.pixelSize: theme.fontSize + 4 }
     }
 }

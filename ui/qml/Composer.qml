@@ -46,8 +46,12 @@ Rectangle {
                     required property string size
                     required property string error
                     required property bool checking
+                    required property string path
+                    required property string mime
+                    readonly property bool isImage: mime.startsWith("image/") && error.length === 0 && !checking
+                    objectName: isImage ? "imageChip" : "fileChip"
                     radius: 10
-                    height: 30
+                    height: 40  // one height for all chips, thumbnails included
                     width: chipRow.implicitWidth + 16
                     color: error.length > 0 ? Qt.rgba(0.84, 0.27, 0.27, 0.12) : theme.surfaceAlt
                     border.color: error.length > 0 ? theme.danger : theme.border
@@ -59,9 +63,21 @@ Rectangle {
                         id: chipRow
                         anchors.centerIn: parent
                         spacing: 6
-                        Label { text: chip.checking ? "…" : (chip.error.length > 0 ? "⚠" : "▤"); color: theme.text }
-                        Label { text: chip.name; color: theme.text; elide: Text.ElideMiddle; Layout.maximumWidth: 200 }
-                        Label { text: chip.size; color: theme.textMuted; font.pixelSize: theme.fontSize - 3 }
+                        // Images as thumbnails (decoded off the GUI thread), other files as a glyph.
+                        Image {
+                            objectName: "attachmentThumbnail"
+                            visible: chip.isImage
+                            source: chip.isImage ? "file://" + chip.path : ""
+                            asynchronous: true
+                            fillMode: Image.PreserveAspectCrop
+                            sourceSize: Qt.size(96, 96)
+                            Layout.preferredWidth: 30
+                            Layout.preferredHeight: 30
+                        }
+                        Label { visible: !chip.isImage; text: chip.checking ? "…" : (chip.error.length > 0 ? "⚠" : "▤"); color: theme.text }
+                        // A file that cannot be attached says why, in the chip itself.
+                        Label { text: chip.error.length > 0 ? chip.error : chip.name; color: chip.error.length > 0 ? theme.danger : theme.text; elide: Text.ElideMiddle; Layout.maximumWidth: chip.error.length > 0 ? 360 : 200 }
+                        Label { visible: chip.error.length === 0; text: chip.size; color: theme.textMuted; font.pixelSize: theme.fontSize - 3 }
                         IconButton { text: "✕"; tip: qsTr("Remove %1").arg(chip.name); implicitWidth: 20; implicitHeight: 20; onClicked: chat.attachments.remove(chip.index) }
                     }
                 }

@@ -35,9 +35,20 @@ ApplicationWindow {
 
     onClosing: settings.windowGeometry = Qt.rect(x, y, width, height)
 
-    Component.onCompleted: {
-        if (settings.lastConversationId > 0)
+    // The settings file is read off the GUI thread: restore the last
+    // conversation when it arrives (at once if it already has).
+    function restoreLastConversation() {
+        if (settings.lastConversationId > 0 && chat.currentConversationId === 0)
             chat.selectConversation(settings.lastConversationId)
+    }
+    Component.onCompleted: if (settings.loaded) restoreLastConversation()
+    Connections {
+        target: window.settings
+        function onLoadedChanged() { window.restoreLastConversation() }
+        function onMissingModelsRemoved(paths) {
+            toast.show(paths.length === 1 ? qsTr("Removed a recent model whose file is gone: %1").arg(paths[0])
+                                          : qsTr("Removed %1 recent models whose files are gone").arg(paths.length), false)
+        }
     }
 
     Connections {
@@ -57,12 +68,34 @@ ApplicationWindow {
     Shortcut { sequence: "Ctrl+F"; onActivated: window.focusSearch() }
     Shortcut { sequence: "Ctrl+K"; onActivated: modelPicker.open() }
     Shortcut { sequence: "Ctrl+,"; onActivated: window.showSettings = !window.showSettings }
-    Shortcut { sequence: "Esc"; onActivated: { if (chat.generating) chat.stop(); else window.showSettings = false } }
+    // Esc: closes the model picker, else stops a reply, else leaves the settings.
+    Shortcut {
+        sequence: "Esc"
+        onActivated: {
+            if (modelPicker.opened) modelPicker.close()
+            else if (chat.generating) chat.stop()
+            else window.showSettings = false
+        }
+    }
     Shortcut {
         sequence: "Ctrl+Shift+C"
         onActivated: {
             const id = chat.messages.lastIdOfRole("assistant")
             if (id !== 0) { chat.copyText(chat.messages.contentOf(id)); toast.show(qsTr("Last reply copied"), false) }
+        }
+    }
+
+    // Files dropped anywhere on the window become attachments.
+    DropArea {
+        id: dropArea
+        objectName: "dropArea"
+        anchors.fill: parent
+        onEntered: (drag) => { if (drag.hasUrls) drag.accept(Qt.CopyAction) }
+        onDropped: (drop) => {
+            if (!drop.hasUrls) return
+            if (window.showSettings) window.showSettings = false
+            chat.addAttachments(drop.urls)
+            drop.accept(Qt.CopyAction)
         }
     }
 
@@ -95,6 +128,8 @@ ApplicationWindow {
     // Ctrl+K: the loaded model, the recent ones, and "Open model file…".
     Popup {
         id: modelPicker
+        objectName: "modelPicker"
+        focus: true  // Esc closes it, Tab walks its buttons
         anchors.centerIn: parent
         width: 520
         modal: true
@@ -103,17 +138,49 @@ ApplicationWindow {
         contentItem: ColumnLayout {
             spacing: 10
             Label { text: qsTr("Model"); font.pixelSize: theme.fontSize + 4; font.bold: true; color: theme.text }
-            Label {
-                Layout.fillWidth: true
+            // The loaded model at a glance.
+            Rectangle {
+                objectName: "modelInfoPanel"
                 visible: chat.modelState === "ready"
-                color: theme.textMuted
-                wrapMode: Text.Wrap
-                text: chat.modelState === "ready"
-                      ? qsTr("%1 · %2 · %3 parameters (%4 active) · %5 · context %6 · about %7")
-                        .arg(chat.modelInfo.name).arg(chat.modelInfo.architecture)
-                        .arg(chat.modelInfo.paramsTotal).arg(chat.modelInfo.paramsActive)
-                        .arg(chat.modelInfo.experts).arg(chat.modelInfo.contextLength).arg(chat.modelInfo.memory)
-                      : ""
+                Layout.fillWidth: true
+                radius: 10
+                color: theme.surfaceAlt
+                implicitHeight: infoColumn.implicitHeight + 24
+                ColumnLayout {
+                    id: infoColumn
+                    anchors.fill: parent
+                    anchors.margins: 12
+                    spacing: 8
+                    Label { text: chat.modelInfo.name || ""; color: theme.text; font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true }
+                    Repeater {
+                        model: [
+                            [qsTr("Architecture"), chat.modelInfo.architecture],
+                            [qsTr("Parameters"), qsTr("%1 total, %2 active per token").arg(chat.modelInfo.paramsTotal).arg(chat.modelInfo.paramsActive)],
+                            [qsTr("Experts"), chat.modelInfo.experts],
+                            [qsTr("Quantization"), chat.modelInfo.quantization],
+                            [qsTr("Context"), qsTr("%1 tokens").arg(chat.modelInfo.contextLength)],
+                            [qsTr("KV cache"), qsTr("%1 for this context").arg(chat.modelInfo.kvMemory)],
+                            [qsTr("Memory needed"), qsTr("about %1 (weights %2)").arg(chat.modelInfo.memory).arg(chat.modelInfo.weightsMemory)]
+                        ]
+                        delegate: RowLayout {
+                            required property var modelData
+                            Layout.fillWidth: true
+                            spacing: 12
+                            Accessible.role: Accessible.StaticText
+                            Accessible.name: modelData[0] + ": " + modelData[1]
+                            Label { text: modelData[0]; color: theme.textMuted; Layout.preferredWidth: 130 }
+                            Label { text: modelData[1] === undefined ? "" : String(modelData[1]); color: theme.text; elide: Text.ElideRight; Layout.fillWidth: true }
+                        }
+                    }
+                    Label { visible: (chat.modelInfo.path || "").length > 0; text: chat.modelInfo.path || ""; color: theme.textMuted; font.pixelSize: theme.fontSize - 3; elide: Text.ElideMiddle; Layout.fillWidth: true }
+                }
+            }
+            // Loading: progress and cancel.
+            RowLayout {
+                visible: chat.modelState === "loading"
+                Layout.fillWidth: true
+                ProgressBar { value: chat.loadProgress; Layout.fillWidth: true; Accessible.name: qsTr("Model loading progress") }
+                Button { text: qsTr("Cancel"); Accessible.name: qsTr("Cancel loading"); onClicked: chat.cancelLoad() }
             }
             Label { text: qsTr("Recent models"); color: theme.textMuted; visible: window.settings.recentModels.length > 0 }
             Repeater {
@@ -129,9 +196,12 @@ ApplicationWindow {
                 }
             }
             Button {
+                id: pickerOpen
                 text: qsTr("Open model file…")
                 Accessible.name: text
                 onClicked: { modelPicker.close(); window.openModelDialog() }
+                contentItem: Text { text: pickerOpen.text; color: theme.accentText; font.bold: true; horizontalAlignment: Text.AlignHCenter; verticalAlignment: Text.AlignVCenter }
+                background: Rectangle { implicitWidth: 180; implicitHeight: 38; radius: 19; color: pickerOpen.down ? Qt.darker(theme.accent, 1.15) : theme.accent }
             }
         }
     }
@@ -139,12 +209,15 @@ ApplicationWindow {
     // Errors and notices at the bottom; the undo bar for a deleted conversation.
     Rectangle {
         id: toast
+        objectName: "toast"
         property bool isError: false
         property string message: ""
         function show(text, error) { message = text; isError = error; opacity = 1; hideTimer.restart() }
+        // At the top, under the header: never over the input or its chips.
         anchors.horizontalCenter: parent.horizontalCenter
-        anchors.bottom: parent.bottom
-        anchors.bottomMargin: 96
+        anchors.horizontalCenterOffset: 140
+        anchors.top: parent.top
+        anchors.topMargin: 68
         width: Math.min(toastText.implicitWidth + 32, parent.width - 80)
         height: toastText.implicitHeight + 20
         radius: 10
@@ -180,5 +253,17 @@ ApplicationWindow {
             Text { text: qsTr("Deleted “%1”").arg(chat.deletedTitle); color: theme.background; elide: Text.ElideRight; Layout.maximumWidth: 180 }
             Button { text: qsTr("Undo"); flat: true; Accessible.name: qsTr("Undo delete"); onClicked: chat.undoDelete() }
         }
+    }
+
+    Rectangle {
+        objectName: "dropOverlay"
+        anchors.fill: parent
+        anchors.margins: 8
+        visible: dropArea.containsDrag
+        color: Qt.rgba(0.36, 0.42, 0.94, 0.12)
+        border.color: theme.accent
+        border.width: 2
+        radius: theme.radius
+        Label { anchors.centerIn: parent; text: qsTr("Drop files to attach them"); color: theme.accent; font.pixelSize: theme.fontSize + 4 }
     }
 }

@@ -83,7 +83,9 @@ Item {
                     readOnly: true
                     selectByMouse: true
                     wrapMode: TextEdit.WrapAnywhere
-                    text: segment.text
+                    textFormat: TextEdit.RichText
+                    // Coloured by the C++ lexer; the copy button copies segment.text as is.
+                    text: chat.highlightCode(segment.text, segment.language, theme.dark ? "dark" : "light")
                     color: theme.text
                     selectionColor: theme.accent
                     font.family: theme.monoFont
@@ -91,6 +93,24 @@ Item {
                     Accessible.name: qsTr("Code")
                 }
             }
+        }
+    }
+
+    Component {
+        id: mathBlock
+        Text {
+            property var segment: ({ text: "", html: "" })
+            textFormat: Text.RichText
+            text: segment.html
+            color: theme.text
+            wrapMode: Text.Wrap
+            horizontalAlignment: Text.AlignHCenter
+            topPadding: 4
+            bottomPadding: 4
+            font.family: theme.mathFont
+            font.pixelSize: theme.fontSize + 3
+            Accessible.role: Accessible.StaticText
+            Accessible.name: qsTr("Formula: %1").arg(segment.text)
         }
     }
 
@@ -124,33 +144,57 @@ Item {
         }
 
         // Reasoning (assistant), collapsed unless it is all there is so far.
+        // The toggle is a real button: Tab reaches it, Space or Enter opens it.
         Rectangle {
+            id: reasoningCard
             visible: !message.isUser && message.reasoning.length > 0
             Layout.fillWidth: true
             radius: 10
             color: theme.surfaceAlt
-            implicitHeight: reasoningColumn.implicitHeight + 16
+            border.color: reasoningToggle.visualFocus ? theme.accent : "transparent"
+            implicitHeight: reasoningColumn.implicitHeight + 12
             ColumnLayout {
                 id: reasoningColumn
                 anchors.left: parent.left; anchors.right: parent.right; anchors.top: parent.top
-                anchors.margins: 8
+                anchors.margins: 6
+                spacing: 2
                 Button {
                     id: reasoningToggle
                     objectName: "reasoningToggle"
+                    enabled: reasoningCard.visible
                     flat: true
-                    text: (message.showReasoning ? "▾ " : "▸ ") + (message.streaming && message.content.length === 0 ? qsTr("Thinking…") : qsTr("Thought process"))
+                    focusPolicy: Qt.StrongFocus
+                    Layout.fillWidth: true
+                    text: message.streaming && message.content.length === 0 ? qsTr("Thinking…") : qsTr("Thought process")
                     Accessible.name: message.showReasoning ? qsTr("Hide reasoning") : qsTr("Show reasoning")
+                    Accessible.role: Accessible.Button
                     onClicked: message.showReasoning = !message.showReasoning
-                    contentItem: Text { text: reasoningToggle.text; color: theme.textMuted; font.pixelSize: theme.fontSize - 1 }
+                    Keys.onReturnPressed: message.showReasoning = !message.showReasoning
+                    Keys.onEnterPressed: message.showReasoning = !message.showReasoning
+                    contentItem: RowLayout {
+                        spacing: 6
+                        Text {
+                            text: "›"
+                            color: theme.textMuted
+                            font.pixelSize: theme.fontSize + 2
+                            rotation: message.showReasoning ? 90 : 0
+                            Behavior on rotation { NumberAnimation { duration: 120 } }
+                        }
+                        Text { text: reasoningToggle.text; color: reasoningToggle.hovered ? theme.text : theme.textMuted; font.pixelSize: theme.fontSize - 1; font.bold: true; Layout.fillWidth: true }
+                    }
                     background: Item {}
                 }
                 Text {
+                    objectName: "reasoningText"
                     visible: message.showReasoning
                     Layout.fillWidth: true
+                    Layout.leftMargin: 22
+                    Layout.rightMargin: 10
+                    Layout.bottomMargin: 6
                     text: message.reasoning
                     color: theme.textMuted
                     wrapMode: Text.Wrap
-                    font.italic: true
+                    lineHeight: 1.15
                     font.pixelSize: theme.fontSize - 1
                 }
             }
@@ -199,7 +243,7 @@ Item {
             delegate: Loader {
                 required property var modelData
                 Layout.fillWidth: true
-                sourceComponent: modelData.kind === "code" ? codeCard : prose
+                sourceComponent: modelData.kind === "code" ? codeCard : (modelData.kind === "math" ? mathBlock : prose)
                 onLoaded: item.segment = Qt.binding(() => modelData)
             }
         }
@@ -209,6 +253,7 @@ Item {
             Layout.fillWidth: true
             TextArea {
                 id: editArea
+                objectName: "editArea"
                 Layout.fillWidth: true
                 wrapMode: TextArea.Wrap
                 color: theme.text
@@ -219,6 +264,8 @@ Item {
                     message.editing = false; message.editSubmitted(message.messageId, text)
                 }
                 Keys.onEscapePressed: message.editing = false
+                // Esc belongs to this editor (cancel), not to the window's Stop shortcut.
+                Keys.onShortcutOverride: (event) => event.accepted = (event.key === Qt.Key_Escape)
             }
             RowLayout {
                 Layout.alignment: Qt.AlignRight
@@ -253,11 +300,11 @@ Item {
                 font.pixelSize: theme.fontSize - 2
                 leftPadding: 6
             }
-            Button {
+            IconButton {
                 visible: message.status === "incomplete"
                 text: qsTr("Continue")
-                Accessible.name: qsTr("Continue the reply")
-                flat: true
+                tip: qsTr("Continue the reply")
+                tint: theme.accent
                 enabled: !chat.generating && chat.modelState === "ready"
                 onClicked: chat.continueReply(message.messageId)
             }
@@ -266,7 +313,9 @@ Item {
                 leftPadding: 8
                 color: theme.textMuted
                 font.pixelSize: theme.fontSize - 3
-                text: qsTr("%1 tok/s · first token %2 ms · %3 tokens").arg(message.tokensPerSecond.toFixed(1)).arg(message.timeToFirstTokenMs).arg(message.tokenCount)
+                text: message.tokensPerSecond > 0
+                      ? qsTr("%1 tok/s · first token %2 ms · %3 tokens").arg(message.tokensPerSecond.toFixed(1)).arg(message.timeToFirstTokenMs).arg(message.tokenCount)
+                      : qsTr("%1 tokens").arg(message.tokenCount)
                 Accessible.name: text
             }
         }

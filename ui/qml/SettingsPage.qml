@@ -58,7 +58,56 @@ ScrollView {
             }
         }
 
-        Label { text: qsTr("Sampling"); font.bold: true; color: theme.accent }
+        Label { text: qsTr("This chat"); font.bold: true; color: theme.accent }
+        ColumnLayout {
+            Layout.fillWidth: true
+            spacing: 4
+            Label { text: qsTr("System prompt"); color: theme.text }
+            Label { text: chat.currentConversationId === 0 ? qsTr("Given to the next new chat when you send its first message") : qsTr("Instructions the model reads before this conversation"); color: theme.textMuted; font.pixelSize: theme.fontSize - 3 }
+            TextArea {
+                id: systemPromptField
+                objectName: "systemPromptField"
+                Layout.fillWidth: true
+                Layout.preferredHeight: Math.max(72, implicitHeight)
+                wrapMode: TextArea.Wrap
+                text: chat.systemPrompt
+                placeholderText: qsTr("e.g. You are a concise assistant. Answer in English.")
+                placeholderTextColor: theme.textMuted
+                color: theme.text
+                Accessible.name: qsTr("System prompt for this chat")
+                background: Rectangle { radius: 10; color: theme.surface; border.color: systemPromptField.activeFocus ? theme.accent : theme.border }
+                onEditingFinished: chat.systemPrompt = text
+            }
+        }
+        SettingRow {
+            label: qsTr("Presets"); hint: qsTr("A system prompt with sampling settings, saved by name")
+            ColumnLayout {
+                width: 240
+                spacing: 6
+                RowLayout {
+                    Layout.fillWidth: true
+                    ComboBox {
+                        id: presetBox
+                        objectName: "presetBox"
+                        Layout.fillWidth: true
+                        model: chat.presets
+                        textRole: "name"
+                        enabled: chat.presets.length > 0
+                        displayText: chat.presets.length > 0 ? currentText : qsTr("No presets yet")
+                        Accessible.name: qsTr("Preset")
+                    }
+                    Button { text: qsTr("Apply"); enabled: presetBox.currentIndex >= 0 && chat.presets.length > 0; Accessible.name: qsTr("Apply preset"); onClicked: { systemPromptField.focus = false; chat.applyPreset(chat.presets[presetBox.currentIndex].id) } }
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    TextField { id: presetName; objectName: "presetName"; Layout.fillWidth: true; placeholderText: qsTr("Preset name"); Accessible.name: qsTr("New preset name"); color: theme.text; placeholderTextColor: theme.textMuted }
+                    Button { text: qsTr("Save"); enabled: presetName.text.trim().length > 0; Accessible.name: qsTr("Save as preset"); onClicked: { chat.systemPrompt = systemPromptField.text; chat.savePreset(presetName.text); presetName.text = "" } }
+                }
+                Button { visible: chat.presets.length > 0; text: qsTr("Delete preset"); flat: true; Accessible.name: qsTr("Delete the chosen preset"); onClicked: chat.deletePreset(chat.presets[presetBox.currentIndex].id) }
+            }
+        }
+
+        Label { text: qsTr("Sampling"); font.bold: true; color: theme.accent; topPadding: 8 }
         SettingRow {
             label: qsTr("Temperature"); hint: qsTr("0 always picks the likeliest token")
             DecimalSlider { name: qsTr("Temperature"); from: 0; to: 2; stepSize: 0.05; value: page.s.temperature; onMoved: (v) => page.s.temperature = v }

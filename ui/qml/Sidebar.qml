@@ -112,9 +112,14 @@ Rectangle {
             }
             Label {
                 anchors.centerIn: parent
+                width: parent.width - 24
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
                 visible: conversationList.count === 0
-                text: qsTr("No conversations yet")
-                color: theme.textMuted
+                text: chat.storeState === "opening" ? qsTr("Loading conversations…")
+                      : chat.storeState === "failed" ? qsTr("Conversations are unavailable: the database could not be opened")
+                      : qsTr("No conversations yet")
+                color: chat.storeState === "failed" ? theme.danger : theme.textMuted
             }
         }
 

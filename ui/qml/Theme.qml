@@ -23,4 +23,5 @@ QtObject {
     readonly property int radius: 12
     readonly property int spacing: 12
     readonly property string monoFont: "monospace"
+    readonly property string mathFont: "serif"
 }

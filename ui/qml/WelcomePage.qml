@@ -75,7 +75,7 @@ ScrollView {
             RowLayout {
                 Layout.fillWidth: true
                 ProgressBar { value: chat.loadProgress; Layout.fillWidth: true; Accessible.name: qsTr("Model loading progress") }
-                Button { text: qsTr("Cancel"); Accessible.name: qsTr("Cancel loading"); onClicked: chat.cancelLoad() }
+                Button { objectName: "cancelLoadButton"; text: qsTr("Cancel"); Accessible.name: qsTr("Cancel loading"); onClicked: chat.cancelLoad() }
             }
         }
 

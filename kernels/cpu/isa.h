@@ -69,6 +69,7 @@ struct IsaKernels {
   int gemm_rows = 0;        // row block granularity of the blocked kernels
   int gemm_min_tokens = 0;  // below this many tokens, per-row dots are faster
   void (*axpy_f16)(float* y, float a, const uint16_t* x, int64_t n) = nullptr;
+  void (*axpy)(float* y, float a, const float* x, int64_t n) = nullptr;
   void (*fp32_to_fp16_row)(const float* x, uint16_t* y, int64_t n) = nullptr;
 };
 
@@ -85,6 +86,7 @@ const IsaKernels& kernels_for(CpuIsa isa);
   void fill_gemm(IsaKernels& k);                                  \
   void fill_gemv(IsaKernels& k);                                  \
   void axpy_f16(float* y, float a, const uint16_t* x, int64_t n); \
+  void axpy_f32(float* y, float a, const float* x, int64_t n);    \
   void fp32_to_fp16_row(const float* x, uint16_t* y, int64_t n);  \
   void dequant_f16(const void* src, float* dst, int64_t n);       \
   void quantize_q8_0(const float* x, void* dst, int64_t n);       \

@@ -1,5 +1,5 @@
 // Element-wise and row-wise operations. Plain loops the compiler vectorizes;
-// only axpy_f16 and the fp16 row conversion go through the ISA tables
+// only axpy, axpy_f16 and the fp16 row conversion go through the ISA tables
 // (F16C converts 8-16 halves per instruction, the scalar path bit by bit).
 #include "kernels/cpu/ops.h"
 
@@ -83,7 +83,8 @@ void swiglu(const float* gate, const float* up, float* out, int64_t n) {
 }
 
 void axpy(float* y, float a, const float* x, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+  if (auto f = active_kernels().axpy) return f(y, a, x, n);
+  ref::axpy(y, a, x, n);
 }
 
 void axpy_f16(float* y, float a, const uint16_t* x, int64_t n) {
@@ -144,6 +145,10 @@ void swiglu(const float* gate, const float* up, float* out, int64_t n) {
 
 void axpy_f16(float* y, float a, const uint16_t* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] += a * half_to_float(x[i]);
+}
+
+void axpy(float* y, float a, const float* x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
 }  // namespace ref

@@ -39,6 +39,7 @@ void rope_neox(float* x, int64_t n_heads, int64_t head_dim, int64_t rope_dims, i
 void softmax(float* x, int64_t n);
 void swiglu(const float* gate, const float* up, float* out, int64_t n);
 void axpy_f16(float* y, float a, const uint16_t* x, int64_t n);
+void axpy(float* y, float a, const float* x, int64_t n);
 }  // namespace ref
 
 }  // namespace mosaic::kernels

@@ -19,6 +19,15 @@ void axpy_f16(float* y, float a, const uint16_t* x, int64_t n) {
   for (; i < n; ++i) y[i] += a * half_to_float(x[i]);
 }
 
+void axpy_f32(float* y, float a, const float* x, int64_t n) {
+  const __m256 va = _mm256_set1_ps(a);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+  }
+  for (; i < n; ++i) y[i] += a * x[i];
+}
+
 void fp32_to_fp16_row(const float* x, uint16_t* y, int64_t n) {
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {

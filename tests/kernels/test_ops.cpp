@@ -109,6 +109,27 @@ TEST(KernelOps, AxpyScale) {
   for (int64_t i = 0; i < n; ++i) EXPECT_FLOAT_EQ(y[i], 2.f * (y0[i] + 0.5f * x[i]));
 }
 
+TEST(KernelOps, AxpyOnEveryIsa) {
+  test::IsaGuard guard;
+  for (int64_t n : {1, 7, 15, 16, 17, 31, 32, 33, 512, 1001}) {
+    const auto x = test::random_floats(n, 7);
+    const auto y0 = test::random_floats(n, 8);
+    auto expect = y0;
+    ref::axpy(expect.data(), 1.25f, x.data(), n);
+    for (CpuIsa isa : test::all_isas()) {
+      if (!set_active_isa(isa)) continue;
+      // Guard cells around the row: the vector tail must not write past n.
+      std::vector<float> y(n + 2, 99.0f);
+      std::copy(y0.begin(), y0.end(), y.begin() + 1);
+      axpy(y.data() + 1, 1.25f, x.data(), n);
+      EXPECT_EQ(y.front(), 99.0f);
+      EXPECT_EQ(y.back(), 99.0f);
+      EXPECT_LE(test::normalized_max_error(y.data() + 1, expect.data(), n), 1e-6)
+          << isa_name(isa) << " " << n;
+    }
+  }
+}
+
 TEST(KernelOps, AxpyF16OnEveryIsa) {
   test::IsaGuard guard;
   for (int64_t n : {1, 8, 15, 16, 33, 128, 1001}) {

@@ -47,20 +47,12 @@ void attend_latent(kernels::ThreadPool& pool, const KvCache& kv, int64_t layer,
         float* sc = s.scores.data() + h * s.n_ctx;
         kernels::scale(sc, shape.scale, n_keys);
         kernels::softmax(sc, n_keys);
-        std::memset(ot + h * C, 0, C * sizeof(float));
       }
-      float* row = s.rows.data() + static_cast<size_t>(thread) * C;
-      for (int64_t p = 0; p < n_keys; ++p) {
-        const uint8_t* src = kv.k_row(layer, p);
-        const float* v = reinterpret_cast<const float*>(src);
-        if (f16) {
-          kernels::dequantize_row(kernels::DType::F16, src, row, C);
-          v = row;
-        }
-        for (int64_t h = h0; h < h1; ++h) {
-          kernels::axpy(ot + h * C, s.scores[h * s.n_ctx + p], v, C);
-        }
-      }
+      // The value sum, every head of the item at once: each cached latent
+      // row is read once for all of them.
+      const int64_t row_stride = static_cast<int64_t>(kv.k_row_bytes() / (f16 ? 2 : 4));
+      kernels::weighted_row_sum(s.scores.data() + h0 * s.n_ctx, s.n_ctx, h1 - h0,
+                                kv.k_row(layer, 0), f16, row_stride, n_keys, ot + h0 * C, C, C);
     };
     if (n_items == 1) {
       run(0, 0);

@@ -281,6 +281,7 @@ void fill_kernels(IsaKernels& k) {
   k.quantize[slot(DType::Q8_K)] = quantize_q8_K;
   k.axpy_f16 = axpy_f16;
   k.axpy = axpy_f32;
+  k.weighted_row_sum = weighted_row_sum;
   k.fp32_to_fp16_row = fp32_to_fp16_row;
   fill_gemm(k);
   fill_gemv(k);

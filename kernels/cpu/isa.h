@@ -70,6 +70,9 @@ struct IsaKernels {
   int gemm_min_tokens = 0;  // below this many tokens, per-row dots are faster
   void (*axpy_f16)(float* y, float a, const uint16_t* x, int64_t n) = nullptr;
   void (*axpy)(float* y, float a, const float* x, int64_t n) = nullptr;
+  void (*weighted_row_sum)(const float* w, int64_t w_stride, int64_t n_out, const void* v,
+                           bool v_f16, int64_t v_row_stride, int64_t n_rows, float* out,
+                           int64_t out_stride, int64_t n_cols) = nullptr;
   void (*fp32_to_fp16_row)(const float* x, uint16_t* y, int64_t n) = nullptr;
 };
 
@@ -80,17 +83,20 @@ const IsaKernels& kernels_for(CpuIsa isa);
 // Filled by the per-ISA translation units (only built on x86): dot_*.cpp
 // fill the dot/row entries and call fill_gemm (matmul_*.cpp) and fill_gemv
 // (gemv_*.cpp).
-#define MOSAIC_DECLARE_ISA(ns)                                    \
-  namespace ns {                                                  \
-  void fill_kernels(IsaKernels& k);                               \
-  void fill_gemm(IsaKernels& k);                                  \
-  void fill_gemv(IsaKernels& k);                                  \
-  void axpy_f16(float* y, float a, const uint16_t* x, int64_t n); \
-  void axpy_f32(float* y, float a, const float* x, int64_t n);    \
-  void fp32_to_fp16_row(const float* x, uint16_t* y, int64_t n);  \
-  void dequant_f16(const void* src, float* dst, int64_t n);       \
-  void quantize_q8_0(const float* x, void* dst, int64_t n);       \
-  void quantize_q8_K(const float* x, void* dst, int64_t n);       \
+#define MOSAIC_DECLARE_ISA(ns)                                                          \
+  namespace ns {                                                                        \
+  void fill_kernels(IsaKernels& k);                                                     \
+  void fill_gemm(IsaKernels& k);                                                        \
+  void fill_gemv(IsaKernels& k);                                                        \
+  void axpy_f16(float* y, float a, const uint16_t* x, int64_t n);                       \
+  void axpy_f32(float* y, float a, const float* x, int64_t n);                          \
+  void weighted_row_sum(const float* w, int64_t w_stride, int64_t n_out, const void* v, \
+                        bool v_f16, int64_t v_row_stride, int64_t n_rows, float* out,   \
+                        int64_t out_stride, int64_t n_cols);                            \
+  void fp32_to_fp16_row(const float* x, uint16_t* y, int64_t n);                        \
+  void dequant_f16(const void* src, float* dst, int64_t n);                             \
+  void quantize_q8_0(const float* x, void* dst, int64_t n);                             \
+  void quantize_q8_K(const float* x, void* dst, int64_t n);                             \
   }
 MOSAIC_DECLARE_ISA(avx2)
 MOSAIC_DECLARE_ISA(avx512)

@@ -92,6 +92,16 @@ void axpy_f16(float* y, float a, const uint16_t* x, int64_t n) {
   ref::axpy_f16(y, a, x, n);
 }
 
+void weighted_row_sum(const float* w, int64_t w_stride, int64_t n_out, const void* v, bool v_f16,
+                      int64_t v_row_stride, int64_t n_rows, float* out, int64_t out_stride,
+                      int64_t n_cols) {
+  if (auto f = active_kernels().weighted_row_sum) {
+    return f(w, w_stride, n_out, v, v_f16, v_row_stride, n_rows, out, out_stride, n_cols);
+  }
+  ref::weighted_row_sum(w, w_stride, n_out, v, v_f16, v_row_stride, n_rows, out, out_stride,
+                        n_cols);
+}
+
 void scale(float* y, float a, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] *= a;
 }
@@ -149,6 +159,23 @@ void axpy_f16(float* y, float a, const uint16_t* x, int64_t n) {
 
 void axpy(float* y, float a, const float* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+void weighted_row_sum(const float* w, int64_t w_stride, int64_t n_out, const void* v, bool v_f16,
+                      int64_t v_row_stride, int64_t n_rows, float* out, int64_t out_stride,
+                      int64_t n_cols) {
+  for (int64_t h = 0; h < n_out; ++h) {
+    for (int64_t c = 0; c < n_cols; ++c) {
+      float sum = 0.0f;
+      for (int64_t p = 0; p < n_rows; ++p) {
+        const int64_t at = p * v_row_stride + c;
+        const float x = v_f16 ? half_to_float(static_cast<const uint16_t*>(v)[at])
+                              : static_cast<const float*>(v)[at];
+        sum += w[h * w_stride + p] * x;
+      }
+      out[h * out_stride + c] = sum;
+    }
+  }
 }
 
 }  // namespace ref

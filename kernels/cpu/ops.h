@@ -29,6 +29,15 @@ void axpy_f16(float* y, float a, const uint16_t* x, int64_t n);
 // y[i] *= a
 void scale(float* y, float a, int64_t n);
 
+// The value sum of attention as one small product: for h < n_out and
+// c < n_cols, out[h * out_stride + c] = sum over p < n_rows of
+// w[h * w_stride + p] * v_p[c], where v_p is row p of v, stored as F32 or
+// (v_f16 == true) IEEE half, rows v_row_stride elements apart. out is
+// overwritten. Each v row is read once for all n_out outputs.
+void weighted_row_sum(const float* w, int64_t w_stride, int64_t n_out, const void* v, bool v_f16,
+                      int64_t v_row_stride, int64_t n_rows, float* out, int64_t out_stride,
+                      int64_t n_cols);
+
 // Converts n floats to half precision (rounding to nearest even).
 void fp32_to_fp16_row(const float* x, uint16_t* y, int64_t n);
 
@@ -40,6 +49,9 @@ void softmax(float* x, int64_t n);
 void swiglu(const float* gate, const float* up, float* out, int64_t n);
 void axpy_f16(float* y, float a, const uint16_t* x, int64_t n);
 void axpy(float* y, float a, const float* x, int64_t n);
+void weighted_row_sum(const float* w, int64_t w_stride, int64_t n_out, const void* v, bool v_f16,
+                      int64_t v_row_stride, int64_t n_rows, float* out, int64_t out_stride,
+                      int64_t n_cols);
 }  // namespace ref
 
 }  // namespace mosaic::kernels

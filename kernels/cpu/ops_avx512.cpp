@@ -38,6 +38,84 @@ void axpy_f32(float* y, float a, const float* x, int64_t n) {
   }
 }
 
+namespace {
+
+// Loads 16 values of row `v` from column c (masked), widening halves.
+inline __m512 load_v(const void* v, bool f16, int64_t at, __mmask16 m) {
+  if (f16) {
+    return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, static_cast<const uint16_t*>(v) + at));
+  }
+  return _mm512_maskz_loadu_ps(m, static_cast<const float*>(v) + at);
+}
+
+__mmask16 tail_mask(int64_t remaining) {
+  return remaining >= 16 ? static_cast<__mmask16>(0xFFFF)
+                         : static_cast<__mmask16>((1u << remaining) - 1);
+}
+
+// Up to kHeads outputs x 4 vectors of 16 columns kept in registers while all
+// rows stream past: each row chunk is loaded once and used kHeads times.
+template <int kHeads>
+void weighted_block(const float* w, int64_t w_stride, const void* v, bool f16, int64_t v_row_stride,
+                    int64_t n_rows, float* out, int64_t out_stride, int64_t c0, int64_t n_cols) {
+  __mmask16 m[4];
+  for (int j = 0; j < 4; ++j) m[j] = c0 + 16 * j < n_cols ? tail_mask(n_cols - c0 - 16 * j) : 0;
+  __m512 acc[kHeads][4];
+  for (int h = 0; h < kHeads; ++h) {
+    for (int j = 0; j < 4; ++j) acc[h][j] = _mm512_setzero_ps();
+  }
+  for (int64_t p = 0; p < n_rows; ++p) {
+    __m512 x[4];
+    for (int j = 0; j < 4; ++j) x[j] = load_v(v, f16, p * v_row_stride + c0 + 16 * j, m[j]);
+    for (int h = 0; h < kHeads; ++h) {
+      const __m512 wv = _mm512_set1_ps(w[h * w_stride + p]);
+      for (int j = 0; j < 4; ++j) acc[h][j] = _mm512_fmadd_ps(wv, x[j], acc[h][j]);
+    }
+  }
+  for (int h = 0; h < kHeads; ++h) {
+    for (int j = 0; j < 4; ++j)
+      _mm512_mask_storeu_ps(out + h * out_stride + c0 + 16 * j, m[j], acc[h][j]);
+  }
+}
+
+}  // namespace
+
+void weighted_row_sum(const float* w, int64_t w_stride, int64_t n_out, const void* v, bool v_f16,
+                      int64_t v_row_stride, int64_t n_rows, float* out, int64_t out_stride,
+                      int64_t n_cols) {
+  for (int64_t c0 = 0; c0 < n_cols; c0 += 64) {
+    int64_t h = 0;
+    for (; h + 6 <= n_out; h += 6) {
+      weighted_block<6>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
+                        out + h * out_stride, out_stride, c0, n_cols);
+    }
+    switch (n_out - h) {
+      case 5:
+        weighted_block<5>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
+                          out + h * out_stride, out_stride, c0, n_cols);
+        break;
+      case 4:
+        weighted_block<4>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
+                          out + h * out_stride, out_stride, c0, n_cols);
+        break;
+      case 3:
+        weighted_block<3>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
+                          out + h * out_stride, out_stride, c0, n_cols);
+        break;
+      case 2:
+        weighted_block<2>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
+                          out + h * out_stride, out_stride, c0, n_cols);
+        break;
+      case 1:
+        weighted_block<1>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
+                          out + h * out_stride, out_stride, c0, n_cols);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 void fp32_to_fp16_row(const float* x, uint16_t* y, int64_t n) {
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) {

@@ -130,6 +130,37 @@ TEST(KernelOps, AxpyOnEveryIsa) {
   }
 }
 
+TEST(KernelOps, WeightedRowSumOnEveryIsa) {
+  test::IsaGuard guard;
+  for (bool f16 : {false, true}) {
+    for (int64_t n_out : {1, 3, 6, 8, 16}) {
+      for (int64_t n_cols : {5, 16, 40, 64, 100, 512}) {
+        for (int64_t n_rows : {1, 7, 33}) {
+          const int64_t w_stride = n_rows + 3, v_stride = n_cols + 9, out_stride = n_cols + 4;
+          const auto w = test::random_floats(n_out * w_stride, 11);
+          const auto vf = test::random_floats(n_rows * v_stride, 12);
+          std::vector<uint16_t> vh(vf.size());
+          for (size_t i = 0; i < vf.size(); ++i) vh[i] = fp32_to_fp16(vf[i]);
+          const void* v = f16 ? static_cast<const void*>(vh.data()) : vf.data();
+          std::vector<float> expect(n_out * out_stride, -7.0f);
+          ref::weighted_row_sum(w.data(), w_stride, n_out, v, f16, v_stride, n_rows, expect.data(),
+                                out_stride, n_cols);
+          for (CpuIsa isa : test::all_isas()) {
+            if (!set_active_isa(isa)) continue;
+            std::vector<float> out(n_out * out_stride, -7.0f);
+            weighted_row_sum(w.data(), w_stride, n_out, v, f16, v_stride, n_rows, out.data(),
+                             out_stride, n_cols);
+            // Compared element by element, padding included (it must stay -7).
+            EXPECT_LE(test::normalized_max_error(out.data(), expect.data(), out.size()), 1e-5)
+                << isa_name(isa) << " f16=" << f16 << " " << n_out << "x" << n_cols << " rows "
+                << n_rows;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(KernelOps, AxpyF16OnEveryIsa) {
   test::IsaGuard guard;
   for (int64_t n : {1, 8, 15, 16, 33, 128, 1001}) {

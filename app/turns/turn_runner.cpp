@@ -183,19 +183,28 @@ TurnOutcome TurnRunner::stream_into(int64_t user_message_id, int64_t reply_id,
   std::string reasoning = partial ? partial->reasoning : "";
   std::string answer = partial ? partial->answer : "";
   WriteThrottle throttle(write_interval_ms_);
+  // A reply that can no longer be saved (disk full, database gone) stops
+  // at once instead of running on unsaved; what was saved stays.
+  std::string save_error;
   TurnCallbacks callbacks;
   callbacks.on_prompt_progress = events.on_prompt_progress;
-  callbacks.should_stop = events.should_stop;
+  callbacks.should_stop = [&] {
+    return !save_error.empty() || (events.should_stop && events.should_stop());
+  };
   callbacks.on_text = [&](const SplitText& piece) {
     reasoning += piece.reasoning;
     answer += piece.answer;
     if (events.on_text) events.on_text(piece);
     const auto now = WriteThrottle::Clock::now();
-    if (throttle.due(now)) {
+    if (save_error.empty() && throttle.due(now)) {
       throttle.wrote(now);
-      store_.run_later([reply_id, answer, reasoning](store::ConversationStore& s) {
-        s.update_streaming(reply_id, answer, reasoning);
-      });
+      try {
+        store_.run_later([reply_id, answer, reasoning](store::ConversationStore& s) {
+          s.update_streaming(reply_id, answer, reasoning);
+        });
+      } catch (const std::exception& e) {
+        save_error = e.what();
+      }
     }
   };
 
@@ -204,6 +213,10 @@ TurnOutcome TurnRunner::stream_into(int64_t user_message_id, int64_t reply_id,
     outcome.result = engine_.respond(branch, settings, callbacks, partial);
     if (!outcome.result.notice.empty() && events.on_notice) events.on_notice(outcome.result.notice);
     outcome.status = status_for(outcome.result.finish);
+    if (!save_error.empty()) {
+      outcome.status = store::MessageStatus::Error;
+      outcome.error = "the reply could not be saved, so it was stopped: " + save_error;
+    }
   } catch (const std::exception& e) {
     outcome.status = store::MessageStatus::Error;
     outcome.error = e.what();
@@ -216,10 +229,19 @@ TurnOutcome TurnRunner::stream_into(int64_t user_message_id, int64_t reply_id,
   stats.completion_tokens = outcome.result.completion_tokens;
   stats.time_to_first_token_ms = static_cast<int64_t>(outcome.result.time_to_first_token_ms);
   stats.generation_ms = static_cast<int64_t>(outcome.result.generation_ms);
-  store_.run_and_wait([&](store::ConversationStore& s) {
-    s.update_streaming(reply_id, outcome.result.answer, outcome.result.reasoning);
-    s.finish_message(reply_id, outcome.status, stats, outcome.error);
-  });
+  try {
+    store_.run_and_wait([&](store::ConversationStore& s) {
+      s.update_streaming(reply_id, outcome.result.answer, outcome.result.reasoning);
+      s.finish_message(reply_id, outcome.status, stats, outcome.error);
+    });
+  } catch (const std::exception& e) {
+    // Still nothing lost that was saved: the reply stays as last written and
+    // is recovered as incomplete on the next start.
+    if (outcome.status != store::MessageStatus::Error) {
+      outcome.status = store::MessageStatus::Error;
+      outcome.error = std::string("the reply could not be saved: ") + e.what();
+    }
+  }
   return outcome;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/store/conversation_store.h"
+#include "app/store/store_error.h"
 #include "app/turns/chat_engine.h"
 #include "engine/synthetic/synthetic_model.h"
 
@@ -238,6 +239,43 @@ TEST_F(TurnTest, MessageTooLongForTheContextIsAStoredError) {
   EXPECT_EQ(reply.error_text, out.error);
   // The user's message is kept, so nothing typed is lost.
   EXPECT_EQ(store_->get_message(out.user_message_id).content.size(), 2000u);
+}
+
+// The store as a full disk leaves it: streaming writes fail after a few.
+class FillingUpStore final : public StoreAccess {
+ public:
+  FillingUpStore(store::ConversationStore& s, int writes_that_fit)
+      : direct_(s), left_(writes_that_fit) {}
+  void run_and_wait(const StoreTask& task) override { direct_.run_and_wait(task); }
+  void run_later(StoreTask task) override {
+    if (left_-- <= 0)
+      throw store::StoreError(store::StoreErrorKind::Full, "database or disk is full");
+    direct_.run_later(std::move(task));
+  }
+
+ private:
+  DirectStoreAccess direct_;
+  int left_;
+};
+
+TEST_F(TurnTest, FullDiskStopsTheReplyAndLosesNothingSaved) {
+  ChatEngine engine(model_, session_params());
+  FillingUpStore filling(*store_, 3);
+  TurnRunner runner(filling, engine, "tiny.gguf", /*write_interval_ms=*/0);
+  const int64_t conversation = new_conversation();
+  settings_.max_reply_tokens = 40;
+  int pieces = 0;
+  TurnEvents events;
+  events.on_text = [&](const SplitText&) { ++pieces; };
+  const TurnOutcome out = runner.send(conversation, "Tell me more", settings_, events);
+  EXPECT_EQ(out.status, store::MessageStatus::Error);
+  EXPECT_NE(out.error.find("could not be saved"), std::string::npos) << out.error;
+  EXPECT_NE(out.error.find("disk is full"), std::string::npos) << out.error;
+  // It stopped right after the first write that failed, not 40 tokens later.
+  EXPECT_EQ(pieces, 4);
+  const store::Message reply = store_->get_message(out.reply_message_id);
+  EXPECT_EQ(reply.status, store::MessageStatus::Error);
+  EXPECT_EQ(store_->get_message(out.user_message_id).content, "Tell me more");
 }
 
 TEST_F(TurnTest, AttachedDocumentTextJoinsThePrompt) {

@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
     for (const auto& path : options.model_paths) {
       fmt::print(stderr, "benchmarking {}...\n", path);
       results.push_back(bench_model(path, options));
+      results.back().bandwidth_gb_per_s =
+          measure_read_bandwidth(options.threads,
+                                 static_cast<size_t>(options.bandwidth_buffer_mib) << 20, 3)
+              .gb_per_s;
     }
     const std::string report = options.format == ReportFormat::Json
                                    ? json_report(results, bandwidth, options.threads)

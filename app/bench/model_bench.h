@@ -25,6 +25,9 @@ struct ModelResult {
   std::string path;
   mosaic_model_info info;
   std::vector<TestResult> tests;
+  // Read bandwidth measured right after this model's tests: on a shared
+  // machine the ceiling moves, so each model is compared with its own.
+  double bandwidth_gb_per_s = 0.0;
 };
 
 // Loads the model and runs the enabled tests: one warm-up of each, then

@@ -222,5 +222,54 @@ TEST(VisionPatchGrid, MergeBlocksAreContiguous) {
   }
 }
 
+// The C entry points: same numbers as the C++ encoder, and the contracts.
+TEST(VisionApi, EncodeMatchesEncoderAndReportsErrors) {
+  TempDir dir;
+  const std::string path = dir.file("mmproj.gguf");
+  synthetic::write_synthetic_mmproj(path, MmprojSpec{});
+  mosaic_mmproj* mm = nullptr;
+  ASSERT_EQ(mosaic_mmproj_load(path.c_str(), &mm), MOSAIC_OK) << mosaic_last_error();
+  mosaic_mmproj_info info{};
+  ASSERT_EQ(mosaic_mmproj_get_info(mm, &info), MOSAIC_OK);
+  EXPECT_EQ(info.projection_dim, 24);
+  EXPECT_EQ(info.n_deepstack, 2);
+  EXPECT_EQ(info.pixels_per_token, 8);
+
+  const ReferenceImage img = random_image(40, 24, 11);
+  mosaic_image_params params{};
+  params.n_threads = 1;
+  mosaic_image_embedding e{};
+  ASSERT_EQ(mosaic_image_encode(mm, img.rgb.data(), img.rgb.size(), 40, 24, &params, &e), MOSAIC_OK)
+      << mosaic_last_error();
+  EXPECT_EQ(e.n_tokens, 15);
+  EXPECT_EQ(e.grid_w, 5);
+  EXPECT_EQ(e.grid_h, 3);
+  EXPECT_EQ(e.row_width, 24 * 3);
+  const auto want = reference_encode(path, img, 40, 24);
+  double max_diff = 0;
+  for (int t = 0; t < e.n_tokens; ++t)
+    for (int c = 0; c < e.row_width; ++c)
+      max_diff = std::max(max_diff, std::abs(e.data[t * e.row_width + c] -
+                                             want[static_cast<size_t>(t)][static_cast<size_t>(c)]));
+  EXPECT_LT(max_diff, 1e-4);
+  mosaic_image_embedding_free(&e);
+  EXPECT_EQ(e.data, nullptr);
+  mosaic_image_embedding_free(&e);  // twice is harmless
+
+  EXPECT_EQ(mosaic_image_encode(mm, img.rgb.data(), img.rgb.size() - 3, 40, 24, nullptr, &e),
+            MOSAIC_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(mosaic_last_error()).find("2880 bytes"), std::string::npos)
+      << mosaic_last_error();
+  params.progress = [](float, void*) { return 1; };
+  EXPECT_EQ(mosaic_image_encode(mm, img.rgb.data(), img.rgb.size(), 40, 24, &params, &e),
+            MOSAIC_ERR_CANCELLED);
+  EXPECT_EQ(e.data, nullptr);
+  mosaic_mmproj_free(mm);
+
+  mosaic_mmproj* missing = nullptr;
+  EXPECT_EQ(mosaic_mmproj_load(dir.file("nope.gguf").c_str(), &missing), MOSAIC_ERR_IO);
+  EXPECT_EQ(missing, nullptr);
+}
+
 }  // namespace
 }  // namespace mosaic::testing

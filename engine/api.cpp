@@ -12,6 +12,8 @@
 #include "engine/error.h"
 #include "engine/model/model.h"
 #include "engine/session.h"
+#include "engine/vision/vision_encoder.h"
+#include "kernels/cpu/thread_pool.h"
 #include "mosaic/engine.h"
 
 struct mosaic_model {
@@ -20,6 +22,10 @@ struct mosaic_model {
 
 struct mosaic_session {
   std::unique_ptr<mosaic::Session> impl;
+};
+
+struct mosaic_mmproj {
+  std::unique_ptr<mosaic::vision::VisionEncoder> impl;
 };
 
 namespace {
@@ -420,6 +426,62 @@ mosaic_status mosaic_session_get_timings(const mosaic_session* session, mosaic_t
 
 void mosaic_session_reset_timings(mosaic_session* session) {
   if (session) session->impl->reset_timings();
+}
+
+mosaic_status mosaic_mmproj_load(const char* path, mosaic_mmproj** out_mmproj) {
+  if (path == nullptr || out_mmproj == nullptr) return invalid("path and out_mmproj are required");
+  *out_mmproj = nullptr;
+  return guarded([&] {
+    auto mmproj = std::make_unique<mosaic_mmproj>();
+    mmproj->impl =
+        std::make_unique<mosaic::vision::VisionEncoder>(mosaic::vision::VisionEncoder::open(path));
+    *out_mmproj = mmproj.release();
+  });
+}
+
+void mosaic_mmproj_free(mosaic_mmproj* mmproj) { delete mmproj; }
+
+mosaic_status mosaic_mmproj_get_info(const mosaic_mmproj* mmproj, mosaic_mmproj_info* out_info) {
+  if (mmproj == nullptr || out_info == nullptr) return invalid("mmproj and out_info are required");
+  return guarded([&] {
+    const auto& hp = mmproj->impl->hparams();
+    out_info->projection_dim = static_cast<int32_t>(hp.projection_dim);
+    out_info->n_deepstack = static_cast<int32_t>(hp.deepstack_layers.size());
+    out_info->pixels_per_token = static_cast<int32_t>(hp.pixel_factor());
+    out_info->min_pixels = hp.min_pixels;
+    out_info->max_pixels = hp.max_pixels;
+  });
+}
+
+mosaic_status mosaic_image_encode(const mosaic_mmproj* mmproj, const uint8_t* rgb, size_t n_bytes,
+                                  int32_t width, int32_t height, const mosaic_image_params* params,
+                                  mosaic_image_embedding* out) {
+  if (out == nullptr) return invalid("out is required");
+  *out = mosaic_image_embedding{};
+  if (mmproj == nullptr || rgb == nullptr) return invalid("mmproj and rgb are required");
+  const mosaic_image_params p = params ? *params : mosaic_image_params{};
+  if (p.n_threads < 0) return invalid("n_threads must be >= 0");
+  return guarded([&] {
+    mosaic::kernels::ThreadPool pool(p.n_threads > 0 ? p.n_threads : mosaic::physical_core_count());
+    const mosaic::vision::ImageEmbedding e =
+        mmproj->impl->encode(pool, {width, height, std::span<const uint8_t>(rgb, n_bytes)},
+                             progress_adapter(p.progress, p.progress_user));
+    auto data = std::make_unique<float[]>(e.rows.size());
+    std::copy(e.rows.begin(), e.rows.end(), data.get());
+    out->n_tokens = static_cast<int32_t>(e.n_tokens);
+    out->grid_w = static_cast<int32_t>(e.grid_w);
+    out->grid_h = static_cast<int32_t>(e.grid_h);
+    out->projection_dim = static_cast<int32_t>(e.projection_dim);
+    out->n_deepstack = static_cast<int32_t>(e.n_deepstack);
+    out->row_width = static_cast<int32_t>(e.row_width());
+    out->data = data.release();
+  });
+}
+
+void mosaic_image_embedding_free(mosaic_image_embedding* embedding) {
+  if (embedding == nullptr) return;
+  delete[] embedding->data;
+  *embedding = mosaic_image_embedding{};
 }
 
 }  // extern "C"

@@ -23,6 +23,14 @@ add_library(mosaic_engine STATIC
   blocks/latent_attention.cpp
   blocks/embedding.cpp
   blocks/output_head.cpp
+  vision/vision_hparams.cpp
+  vision/vision_weights.cpp
+  vision/image_size.cpp
+  vision/image_normalize.cpp
+  vision/patch_grid.cpp
+  vision/patch_embed.cpp
+  vision/vision_ops.cpp
+  vision/vision_encoder.cpp
 )
 target_include_directories(mosaic_engine
   PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
@@ -34,7 +42,7 @@ target_compile_options(mosaic_engine PRIVATE ${MOSAIC_WARNINGS})
 
 # Writer of random-weight models with real tensor names (tests, benchmarks,
 # `mosaic-cli make-test-model`).
-add_library(mosaic_synthetic STATIC synthetic/synthetic_model.cpp)
+add_library(mosaic_synthetic STATIC synthetic/synthetic_model.cpp synthetic/synthetic_mmproj.cpp)
 target_include_directories(mosaic_synthetic PUBLIC ${MOSAIC_ROOT})
 target_link_libraries(mosaic_synthetic
   PUBLIC mosaic_kernels_cpu

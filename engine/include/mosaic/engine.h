@@ -262,6 +262,54 @@ typedef struct mosaic_timings {
 mosaic_status mosaic_session_get_timings(const mosaic_session* session, mosaic_timings* out);
 void mosaic_session_reset_timings(mosaic_session* session);
 
+/* ---- Images (vision encoder) ---------------------------------------------- */
+
+/* A loaded mmproj file: the vision encoder of a multimodal model. Only
+ * Qwen3-VL's encoder (clip.projector_type "qwen3vl_merger") is supported;
+ * other projector types are refused with MOSAIC_ERR_UNSUPPORTED naming the
+ * type. Immutable once loaded: encode from any number of threads at once. */
+typedef struct mosaic_mmproj mosaic_mmproj;
+
+/* Opens and validates `path`. On failure *out_mmproj is NULL. */
+mosaic_status mosaic_mmproj_load(const char* path, mosaic_mmproj** out_mmproj);
+void mosaic_mmproj_free(mosaic_mmproj* mmproj); /* NULL is allowed */
+
+typedef struct mosaic_mmproj_info {
+  int32_t projection_dim;         /* width of each embedding: the text model's n_embd */
+  int32_t n_deepstack;            /* DeepStack slices appended to each embedding row */
+  int32_t pixels_per_token;       /* side of the pixel square one token covers (32) */
+  int64_t min_pixels, max_pixels; /* area budget images are resized into */
+} mosaic_mmproj_info;
+
+mosaic_status mosaic_mmproj_get_info(const mosaic_mmproj* mmproj, mosaic_mmproj_info* out_info);
+
+typedef struct mosaic_image_params {
+  int32_t n_threads;           /* 0: mosaic_physical_core_count() */
+  mosaic_progress_fn progress; /* may be NULL; non-zero return cancels */
+  void* progress_user;
+} mosaic_image_params;
+
+/* Embeddings of one image: n_tokens rows (merged grid, row-major, grid_w per
+ * row) of row_width = projection_dim * (1 + n_deepstack) floats: the main
+ * embedding, then each DeepStack slice. `data` is owned by the struct: release
+ * it with mosaic_image_embedding_free. */
+typedef struct mosaic_image_embedding {
+  int32_t n_tokens, grid_w, grid_h;
+  int32_t projection_dim, n_deepstack, row_width;
+  float* data;
+} mosaic_image_embedding;
+
+/* Encodes an interleaved RGB8 image of width x height pixels (rows top to
+ * bottom, n_bytes == width * height * 3, else MOSAIC_ERR_INVALID_ARGUMENT).
+ * The image is resized keeping its aspect ratio to multiples of
+ * pixels_per_token within the pixel budget. params may be NULL (defaults).
+ * On failure *out is zeroed. */
+mosaic_status mosaic_image_encode(const mosaic_mmproj* mmproj, const uint8_t* rgb, size_t n_bytes,
+                                  int32_t width, int32_t height,
+                                  const mosaic_image_params* params, mosaic_image_embedding* out);
+/* Frees out->data and zeroes *out; NULL or an already freed struct is fine. */
+void mosaic_image_embedding_free(mosaic_image_embedding* embedding);
+
 #ifdef __cplusplus
 }
 #endif

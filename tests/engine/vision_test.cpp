@@ -1,0 +1,275 @@
+// The Qwen3-VL vision encoder (engine/vision) against the plain double
+// reference (reference_vision.cpp) on synthetic mmproj files, plus the
+// preprocessing sizes and the load errors.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "engine/error.h"
+#include "engine/synthetic/synthetic_mmproj.h"
+#include "engine/vision/image_size.h"
+#include "engine/vision/patch_grid.h"
+#include "engine/vision/vision_encoder.h"
+#include "tests/engine/reference_vision.h"
+#include "tests/engine/test_support.h"
+
+namespace mosaic::testing {
+namespace {
+
+using synthetic::MmprojSpec;
+using vision::PixelSize;
+
+ReferenceImage random_image(int64_t w, int64_t h, uint32_t seed) {
+  ReferenceImage img{w, h, std::vector<uint8_t>(static_cast<size_t>(w * h * 3))};
+  std::mt19937 rng(seed);
+  for (auto& b : img.rgb) b = static_cast<uint8_t>(rng() & 0xff);
+  return img;
+}
+
+// Largest |engine - reference| over all outputs, relative to the largest
+// |reference| value.
+double relative_error(const vision::ImageEmbedding& got,
+                      const std::vector<std::vector<double>>& want) {
+  double max_diff = 0, max_ref = 0;
+  for (size_t t = 0; t < want.size(); ++t)
+    for (size_t c = 0; c < want[t].size(); ++c) {
+      const double g = got.rows[t * static_cast<size_t>(got.row_width()) + c];
+      max_diff = std::max(max_diff, std::abs(g - want[t][c]));
+      max_ref = std::max(max_ref, std::abs(want[t][c]));
+    }
+  return max_diff / max_ref;
+}
+
+void expect_matches_reference(const MmprojSpec& spec, int64_t w, int64_t h, int64_t expect_tokens) {
+  TempDir dir;
+  const std::string path = dir.file("mmproj.gguf");
+  synthetic::write_synthetic_mmproj(path, spec);
+  const auto enc = vision::VisionEncoder::open(path);
+  const ReferenceImage img = random_image(w, h, 11);
+  kernels::ThreadPool pool(2);
+  const vision::ImageEmbedding got = enc.encode(pool, {img.width_px, img.height_px, img.rgb});
+  const PixelSize size = enc.input_size(w, h);
+  const auto want = reference_encode(path, img, size.width_px, size.height_px);
+
+  const int64_t n_ds = std::count(spec.deepstack.begin(), spec.deepstack.end(), true);
+  EXPECT_EQ(got.n_tokens, expect_tokens);
+  ASSERT_EQ(static_cast<int64_t>(want.size()), got.n_tokens);
+  ASSERT_EQ(static_cast<int64_t>(want[0].size()), got.row_width());
+  EXPECT_EQ(got.row_width(), spec.projection_dim * (1 + n_ds));
+  EXPECT_EQ(got.grid_w * got.grid_h, got.n_tokens);
+  EXPECT_LT(relative_error(got, want), 2e-5);
+}
+
+TEST(VisionEncoder, MatchesReferenceF32FusedQkv) {
+  MmprojSpec spec;  // 40x24 -> 10x6 patches (table 4x4 resized), 15 tokens
+  expect_matches_reference(spec, 40, 24, 15);
+}
+
+TEST(VisionEncoder, MatchesReferenceF16SeparateQkvTallImage) {
+  MmprojSpec spec;
+  spec.weight_type = kernels::DType::F16;
+  spec.qkv = synthetic::QkvLayout::Separate;
+  spec.deepstack = {false, true, true};
+  spec.seed = 99;
+  // 13x50: resized to 16x48 -> 4x12 patches -> 2x6 merged tokens.
+  expect_matches_reference(spec, 13, 50, 12);
+}
+
+TEST(VisionEncoder, MatchesReferenceWithoutDeepstackAndDownscaled) {
+  MmprojSpec spec;
+  spec.deepstack = {false, false, false};
+  spec.max_pixels = 32 * 32;                    // forces a downscale of the 100x60 image
+  expect_matches_reference(spec, 100, 60, 15);  // -> 40x24
+}
+
+TEST(VisionEncoder, CancelStopsEncoding) {
+  TempDir dir;
+  const std::string path = dir.file("mmproj.gguf");
+  synthetic::write_synthetic_mmproj(path, MmprojSpec{});
+  const auto enc = vision::VisionEncoder::open(path);
+  const ReferenceImage img = random_image(16, 16, 3);
+  kernels::ThreadPool pool(1);
+  int calls = 0;
+  try {
+    enc.encode(pool, {16, 16, img.rgb}, [&](float) { return ++calls < 2; });
+    FAIL() << "expected cancellation";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Cancelled);
+  }
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(VisionEncoder, RejectsImageWithWrongByteCount) {
+  TempDir dir;
+  const std::string path = dir.file("mmproj.gguf");
+  synthetic::write_synthetic_mmproj(path, MmprojSpec{});
+  const auto enc = vision::VisionEncoder::open(path);
+  std::vector<uint8_t> bytes(16 * 16 * 3 - 1);
+  kernels::ThreadPool pool(1);
+  try {
+    enc.encode(pool, {16, 16, bytes});
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("768 bytes"), std::string::npos) << e.what();
+  }
+}
+
+TEST(VisionLoad, RefusesOtherProjectorTypesByName) {
+  TempDir dir;
+  const std::string path = dir.file("mmproj.gguf");
+  MmprojSpec spec;
+  spec.projector_type = "qwen2.5vl_merger";
+  synthetic::write_synthetic_mmproj(path, spec);
+  try {
+    vision::VisionEncoder::open(path);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Unsupported);
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("'qwen2.5vl_merger'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(path), std::string::npos) << msg;
+  }
+}
+
+TEST(VisionLoad, RefusesTextModel) {
+  TempDir dir;
+  const std::string path = dir.file("model.gguf");
+  synthetic::write_model(tiny_spec(kernels::DType::F32), path);
+  try {
+    vision::VisionEncoder::open(path);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Format);
+    EXPECT_NE(std::string(e.what()).find("clip.projector_type"), std::string::npos) << e.what();
+  }
+}
+
+TEST(VisionLoad, ReadsHyperparameters) {
+  TempDir dir;
+  const std::string path = dir.file("mmproj.gguf");
+  MmprojSpec spec;
+  spec.deepstack = {false, true, true};
+  synthetic::write_synthetic_mmproj(path, spec);
+  const auto enc = vision::VisionEncoder::open(path);
+  const auto& hp = enc.hparams();
+  EXPECT_EQ(hp.n_embd, spec.n_embd);
+  EXPECT_EQ(hp.head_dim, spec.n_embd / spec.n_head);
+  EXPECT_EQ(hp.projection_dim, spec.projection_dim);
+  EXPECT_EQ(hp.pixel_factor(), spec.patch_size * 2);
+  EXPECT_EQ(hp.deepstack_layers, (std::vector<int64_t>{1, 2}));
+  EXPECT_FLOAT_EQ(hp.image_std[2], 0.7f);
+}
+
+// Known answers worked out by hand (Qwen-VL smart resize, factor 32, 8..4096
+// tokens of 32x32 pixels).
+TEST(VisionPreprocess, FitSizesKnownAnswers) {
+  struct Case {
+    int64_t w, h, want_w, want_h;
+  };
+  const Case cases[] = {
+      {640, 480, 640, 480},      // already multiples
+      {1000, 500, 992, 512},     // 31.25 -> 31, 15.6 -> 16
+      {100, 10, 288, 32},        // too small: scaled up by sqrt(8192/1000)
+      {8000, 6000, 2336, 1760},  // too large: scaled down, floors
+      {48, 1200, 64, 1216},      // tall strip
+      {1, 1, 96, 96},            // one pixel -> smallest budget
+      {3000, 40, 3008, 32},      // wide strip
+  };
+  for (const Case& c : cases) {
+    const PixelSize s = vision::fit_image_size(c.w, c.h, 32, 8 * 1024, 4096 * 1024);
+    EXPECT_EQ(s.width_px, c.want_w) << c.w << "x" << c.h;
+    EXPECT_EQ(s.height_px, c.want_h) << c.w << "x" << c.h;
+  }
+}
+
+TEST(VisionPreprocess, FitSizesStayInBudgetAndKeepAspect) {
+  std::mt19937 rng(5);
+  for (int i = 0; i < 2000; ++i) {
+    const int64_t w = 1 + rng() % 6000, h = 1 + rng() % 6000;
+    if (std::max(w, h) > 200 * std::min(w, h)) continue;
+    const PixelSize s = vision::fit_image_size(w, h, 32, 8 * 1024, 4096 * 1024);
+    ASSERT_EQ(s.width_px % 32, 0);
+    ASSERT_EQ(s.height_px % 32, 0);
+    ASSERT_LE(s.width_px * s.height_px, 4096 * 1024) << w << "x" << h;
+    // The aspect ratio is kept up to one grid step per side (rounding, or
+    // floor/ceil after rescaling); strips pinned to one step are exempt.
+    if (s.width_px > 32 && s.height_px > 32) {
+      const double aspect = static_cast<double>(w) / static_cast<double>(h);
+      ASSERT_GE(aspect, static_cast<double>(s.width_px - 32) / (s.height_px + 32)) << w << "x" << h;
+      ASSERT_LE(aspect, static_cast<double>(s.width_px + 32) / (s.height_px - 32)) << w << "x" << h;
+    }
+  }
+}
+
+TEST(VisionPreprocess, RejectsEmptyAndExtremeImages) {
+  EXPECT_THROW(vision::fit_image_size(0, 10, 32, 8192, 1 << 22), Error);
+  EXPECT_THROW(vision::fit_image_size(10, -1, 32, 8192, 1 << 22), Error);
+  EXPECT_THROW(vision::fit_image_size(2010, 10, 32, 8192, 1 << 22), Error);
+  EXPECT_NO_THROW(vision::fit_image_size(2000, 10, 32, 8192, 1 << 22));
+}
+
+TEST(VisionPatchGrid, MergeBlocksAreContiguous) {
+  const auto order = vision::merge_ordered_patches(4, 2, 2);
+  const std::vector<std::pair<int64_t, int64_t>> want = {{0, 0}, {0, 1}, {1, 0}, {1, 1},
+                                                         {0, 2}, {0, 3}, {1, 2}, {1, 3}};
+  ASSERT_EQ(order.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(order[i].y, want[i].first) << i;
+    EXPECT_EQ(order[i].x, want[i].second) << i;
+  }
+}
+
+// The C entry points: same numbers as the C++ encoder, and the contracts.
+TEST(VisionApi, EncodeMatchesEncoderAndReportsErrors) {
+  TempDir dir;
+  const std::string path = dir.file("mmproj.gguf");
+  synthetic::write_synthetic_mmproj(path, MmprojSpec{});
+  mosaic_mmproj* mm = nullptr;
+  ASSERT_EQ(mosaic_mmproj_load(path.c_str(), &mm), MOSAIC_OK) << mosaic_last_error();
+  mosaic_mmproj_info info{};
+  ASSERT_EQ(mosaic_mmproj_get_info(mm, &info), MOSAIC_OK);
+  EXPECT_EQ(info.projection_dim, 24);
+  EXPECT_EQ(info.n_deepstack, 2);
+  EXPECT_EQ(info.pixels_per_token, 8);
+
+  const ReferenceImage img = random_image(40, 24, 11);
+  mosaic_image_params params{};
+  params.n_threads = 1;
+  mosaic_image_embedding e{};
+  ASSERT_EQ(mosaic_image_encode(mm, img.rgb.data(), img.rgb.size(), 40, 24, &params, &e), MOSAIC_OK)
+      << mosaic_last_error();
+  EXPECT_EQ(e.n_tokens, 15);
+  EXPECT_EQ(e.grid_w, 5);
+  EXPECT_EQ(e.grid_h, 3);
+  EXPECT_EQ(e.row_width, 24 * 3);
+  const auto want = reference_encode(path, img, 40, 24);
+  double max_diff = 0;
+  for (int t = 0; t < e.n_tokens; ++t)
+    for (int c = 0; c < e.row_width; ++c)
+      max_diff = std::max(max_diff, std::abs(e.data[t * e.row_width + c] -
+                                             want[static_cast<size_t>(t)][static_cast<size_t>(c)]));
+  EXPECT_LT(max_diff, 1e-4);
+  mosaic_image_embedding_free(&e);
+  EXPECT_EQ(e.data, nullptr);
+  mosaic_image_embedding_free(&e);  // twice is harmless
+
+  EXPECT_EQ(mosaic_image_encode(mm, img.rgb.data(), img.rgb.size() - 3, 40, 24, nullptr, &e),
+            MOSAIC_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(mosaic_last_error()).find("2880 bytes"), std::string::npos)
+      << mosaic_last_error();
+  params.progress = [](float, void*) { return 1; };
+  EXPECT_EQ(mosaic_image_encode(mm, img.rgb.data(), img.rgb.size(), 40, 24, &params, &e),
+            MOSAIC_ERR_CANCELLED);
+  EXPECT_EQ(e.data, nullptr);
+  mosaic_mmproj_free(mm);
+
+  mosaic_mmproj* missing = nullptr;
+  EXPECT_EQ(mosaic_mmproj_load(dir.file("nope.gguf").c_str(), &missing), MOSAIC_ERR_IO);
+  EXPECT_EQ(missing, nullptr);
+}
+
+}  // namespace
+}  // namespace mosaic::testing

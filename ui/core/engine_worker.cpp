@@ -2,30 +2,35 @@
 
 #include <QFileInfo>
 #include <QMimeDatabase>
-#include <fstream>
 #include <optional>
 
 #include "app/turns/store_access.h"
 #include "app/turns/turn_runner.h"
 #include "ui/core/store_queries.h"
+#ifdef MOSAIC_HAVE_MEDIA
+#include "app/turns/attachment_import.h"
+#include "media/core/media_error.h"
+#endif
 
 namespace mosaic::ui {
 namespace {
 
-constexpr qint64 kMaxExtractedTextBytes = 2 * 1024 * 1024;  // more would not fit a context anyway
-
-bool is_text_mime(const QString& mime) {
-  return mime.startsWith("text/") || mime == "application/json" || mime == "application/xml" ||
-         mime == "application/x-yaml" || mime.endsWith("+xml") ||
-         mime == "application/x-shellscript";
-}
-
-std::string read_text(const QString& path) {
-  std::ifstream in(path.toStdString(), std::ios::binary);
-  std::string text(static_cast<size_t>(kMaxExtractedTextBytes), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  return text;
+// Stores an attached file and returns its id. Documents get their text
+// extracted by the same importer `mosaic-cli chat /attach` uses (PDF, DOCX,
+// ODT, text in any encoding); a file it cannot read is still stored, as it
+// is, without text.
+int64_t import_file(store::ConversationStore& s, const QString& path) {
+#ifdef MOSAIC_HAVE_MEDIA
+  try {
+    return turns::import_attachment(s, path.toStdString()).attachment.id;
+  } catch (const media::MediaError&) {
+    // Unsupported or unreadable as a document: kept without text below.
+  }
+#endif
+  store::AttachmentInfo info;
+  info.mime_type = QMimeDatabase().mimeTypeForFile(path).name().toStdString();
+  info.original_name = QFileInfo(path).fileName().toStdString();
+  return s.add_attachment_file(path.toStdString(), info).id;
 }
 
 }  // namespace
@@ -170,13 +175,7 @@ void EngineWorker::doTurn(const TurnRequest& request) {
         // Attached before the prompt is built, so the model sees the files' text.
         if (new_user_message) {
           for (const QString& path : request.attachment_paths) {
-            store::AttachmentInfo info;
-            info.mime_type = QMimeDatabase().mimeTypeForFile(path).name().toStdString();
-            info.original_name = QFileInfo(path).fileName().toStdString();
-            if (is_text_mime(QString::fromStdString(info.mime_type))) {
-              info.extracted_text = read_text(path);
-            }
-            s.link_attachment(user_id, s.add_attachment_file(path.toStdString(), info).id);
+            s.link_attachment(user_id, import_file(s, path));
           }
         }
         const store::Message reply = s.get_message(reply_id);

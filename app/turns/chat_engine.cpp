@@ -30,7 +30,6 @@ std::string continuation_text(const PartialReply& partial, const ReasoningMarker
 }
 
 struct GenerateState {
-  const mosaic_model* model;
   ReasoningSplitter splitter;
   const TurnCallbacks* callbacks;
   TurnResult* result;
@@ -154,8 +153,7 @@ TurnResult ChatEngine::respond(const std::vector<PromptMessage>& branch,
   if (result.finish == TurnFinish::Stopped) return result;
 
   app::check(mosaic_session_set_sampler(session, &settings.sampler), "cannot set up sampling");
-  GenerateState state{model_,          ReasoningSplitter(splitter_markers, stream_start),
-                      &callbacks,      &result,
+  GenerateState state{ReasoningSplitter(splitter_markers, stream_start), &callbacks, &result,
                       &cached_tokens_, start};
   mosaic_stop_reason reason = MOSAIC_STOP_END_OF_GENERATION;
   const mosaic_status status =

@@ -1,17 +1,15 @@
 #include "engine/blocks/latent_attention.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "kernels/cpu/ops.h"
 #include "kernels/cpu/quant.h"
 
 namespace mosaic {
 
-void LatentAttentionScratch::prepare(int n_threads, int64_t n_head, int64_t kv_lora, int64_t ctx) {
+void LatentAttentionScratch::prepare(int64_t n_head, int64_t ctx) {
   n_ctx = ctx;
   scores.assign(static_cast<size_t>(n_head) * ctx, 0.0f);
-  rows.assign(static_cast<size_t>(n_threads) * kv_lora, 0.0f);
 }
 
 void attend_latent(kernels::ThreadPool& pool, const KvCache& kv, int64_t layer,
@@ -41,7 +39,7 @@ void attend_latent(kernels::ThreadPool& pool, const KvCache& kv, int64_t layer,
     kernels::matmul_tasks(pool, kv_type, L, n_keys, {&task, 1});
 
     const int64_t n_items = (H + heads_per_item - 1) / heads_per_item;
-    auto run = [&](int64_t item, int thread) {
+    auto run = [&](int64_t item, int) {
       const int64_t h0 = item * heads_per_item, h1 = std::min(H, h0 + heads_per_item);
       for (int64_t h = h0; h < h1; ++h) {
         float* sc = s.scores.data() + h * s.n_ctx;

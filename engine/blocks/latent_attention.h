@@ -27,9 +27,8 @@ struct LatentAttentionShape {
 
 struct LatentAttentionScratch {
   std::vector<float> scores;  // n_head rows of n_ctx (one token at a time)
-  std::vector<float> rows;    // per thread: one cache row as floats
   int64_t n_ctx = 0;
-  void prepare(int n_threads, int64_t n_head, int64_t kv_lora, int64_t n_ctx);
+  void prepare(int64_t n_head, int64_t n_ctx);
 };
 
 // For each token t (position pos0 + t) and head h:

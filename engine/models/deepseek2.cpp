@@ -268,7 +268,7 @@ std::unique_ptr<Workspace> Deepseek2::make_workspace(int64_t max_batch, int64_t 
   ws->attn_lat.resize(max_batch * H * hp_.kv_lora);
   ws->attn.resize(max_batch * H * hp_.v_dim);
   ws->proj.resize(max_batch * E);
-  ws->attention.prepare(n_threads, H, hp_.kv_lora, n_ctx);
+  ws->attention.prepare(H, n_ctx);
   return ws;
 }
 

@@ -1,6 +1,7 @@
 // F16C row kernels for the AVX-512 table.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/cpu/blocks.h"
@@ -83,35 +84,17 @@ void weighted_block(const float* w, int64_t w_stride, const void* v, bool f16, i
 void weighted_row_sum(const float* w, int64_t w_stride, int64_t n_out, const void* v, bool v_f16,
                       int64_t v_row_stride, int64_t n_rows, float* out, int64_t out_stride,
                       int64_t n_cols) {
+  using Block = void (*)(const float*, int64_t, const void*, bool, int64_t, int64_t, float*,
+                         int64_t, int64_t, int64_t);
+  // Indexed by the number of outputs in the block (at most 6 in registers).
+  static constexpr Block kBlocks[] = {nullptr,           weighted_block<1>, weighted_block<2>,
+                                      weighted_block<3>, weighted_block<4>, weighted_block<5>,
+                                      weighted_block<6>};
   for (int64_t c0 = 0; c0 < n_cols; c0 += 64) {
-    int64_t h = 0;
-    for (; h + 6 <= n_out; h += 6) {
-      weighted_block<6>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
-                        out + h * out_stride, out_stride, c0, n_cols);
-    }
-    switch (n_out - h) {
-      case 5:
-        weighted_block<5>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
-                          out + h * out_stride, out_stride, c0, n_cols);
-        break;
-      case 4:
-        weighted_block<4>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
-                          out + h * out_stride, out_stride, c0, n_cols);
-        break;
-      case 3:
-        weighted_block<3>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
-                          out + h * out_stride, out_stride, c0, n_cols);
-        break;
-      case 2:
-        weighted_block<2>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
-                          out + h * out_stride, out_stride, c0, n_cols);
-        break;
-      case 1:
-        weighted_block<1>(w + h * w_stride, w_stride, v, v_f16, v_row_stride, n_rows,
-                          out + h * out_stride, out_stride, c0, n_cols);
-        break;
-      default:
-        break;
+    for (int64_t h = 0; h < n_out; h += 6) {
+      kBlocks[std::min<int64_t>(6, n_out - h)](w + h * w_stride, w_stride, v, v_f16, v_row_stride,
+                                               n_rows, out + h * out_stride, out_stride, c0,
+                                               n_cols);
     }
   }
 }

@@ -27,7 +27,7 @@ void check(kernels::DType kv_type, int64_t n_head, int64_t pos0, int64_t n_tok, 
 
   kernels::ThreadPool pool(n_threads);
   LatentAttentionScratch scratch;
-  scratch.prepare(n_threads, n_head, C, n_ctx);
+  scratch.prepare(n_head, n_ctx);
   std::vector<float> out(n_tok * n_head * C, -1.0f);
   attend_latent(pool, kv, 1, {n_head, L, C, scale}, q.data(), n_tok, pos0, out.data(), scratch);
 

@@ -4,28 +4,6 @@
 
 namespace mosaic::turns {
 
-const char* role_name(Role role) {
-  switch (role) {
-    case Role::System:
-      return "system";
-    case Role::User:
-      return "user";
-    case Role::Assistant:
-      return "assistant";
-    case Role::Tool:
-      return "tool";
-  }
-  return "user";
-}
-
-std::optional<Role> role_from_name(std::string_view name) {
-  if (name == "system") return Role::System;
-  if (name == "user") return Role::User;
-  if (name == "assistant") return Role::Assistant;
-  if (name == "tool") return Role::Tool;
-  return std::nullopt;
-}
-
 std::variant<ContextPlan, ContextPlanError> plan_context(const std::vector<PromptMessage>& branch,
                                                          const ContextBudget& budget,
                                                          const PromptTokenCounter& count_tokens) {

@@ -14,9 +14,12 @@
 #include <variant>
 #include <vector>
 
+#include "app/store/store_types.h"
+
 namespace mosaic::turns {
 
-enum class Role { System, User, Assistant, Tool };
+// The roles of stored messages are the roles of prompt messages.
+using Role = store::Role;
 
 struct PromptMessage {
   Role role = Role::User;
@@ -49,8 +52,5 @@ struct ContextPlanError {
 std::variant<ContextPlan, ContextPlanError> plan_context(const std::vector<PromptMessage>& branch,
                                                          const ContextBudget& budget,
                                                          const PromptTokenCounter& count_tokens);
-
-const char* role_name(Role role);
-std::optional<Role> role_from_name(std::string_view name);
 
 }  // namespace mosaic::turns

@@ -9,7 +9,7 @@ namespace mosaic::turns {
 tmpl::Json to_template_messages(const std::vector<PromptMessage>& messages) {
   tmpl::Json out = tmpl::Json::array();
   for (const PromptMessage& m : messages) {
-    tmpl::Json item = {{"role", role_name(m.role)}, {"content", m.content}};
+    tmpl::Json item = {{"role", std::string(store::to_string(m.role))}, {"content", m.content}};
     if (!m.reasoning.empty()) item["reasoning_content"] = m.reasoning;
     out.push_back(std::move(item));
   }

@@ -7,20 +7,6 @@
 namespace mosaic::turns {
 namespace {
 
-Role to_turn_role(store::Role role) {
-  switch (role) {
-    case store::Role::System:
-      return Role::System;
-    case store::Role::User:
-      return Role::User;
-    case store::Role::Assistant:
-      return Role::Assistant;
-    case store::Role::Tool:
-      return Role::Tool;
-  }
-  return Role::User;
-}
-
 store::MessageStatus status_for(TurnFinish finish) {
   return finish == TurnFinish::Complete ? store::MessageStatus::Complete
                                         : store::MessageStatus::Incomplete;
@@ -73,7 +59,7 @@ std::vector<PromptMessage> TurnRunner::prompt_branch(int64_t user_message_id) {
     }
     for (const store::Message& m : s.path_to(user_message_id)) {
       if (m.status == store::MessageStatus::Error) continue;  // failed replies say nothing
-      PromptMessage p{to_turn_role(m.role), m.content, m.reasoning};
+      PromptMessage p{m.role, m.content, m.reasoning};
       if (m.role == store::Role::User) {
         p.content = user_content_with_attachments(m, s.attachments_of(m.id));
       }

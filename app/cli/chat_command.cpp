@@ -18,6 +18,7 @@
 #include "app/cli/interrupt.h"
 #include "app/cli/sampling_options.h"
 #include "app/cli/subcommands.h"
+#include "app/cli/thinking_option.h"
 #include "app/turns/turn_runner.h"
 #ifdef MOSAIC_HAVE_MEDIA
 #include "app/turns/attachment_import.h"
@@ -45,12 +46,6 @@ const char* kHelp =
     "  /continue      resume a reply that was stopped\n"
     "  /new           start a new conversation\n"
     "  /quit          leave (Ctrl+D too); Ctrl+C stops a reply\n";
-
-tmpl::ThinkingMode thinking_mode(const std::string& text) {
-  if (text == "on") return tmpl::ThinkingMode::Enabled;
-  if (text == "off") return tmpl::ThinkingMode::Disabled;
-  return tmpl::ThinkingMode::ModelDefault;
-}
 
 // Prints reasoning dimmed on a terminal (plainly otherwise) and the answer as
 // it streams.
@@ -260,9 +255,7 @@ Subcommand add_chat_command(CLI::App& parent) {
   app->add_option("--conversation", options->conversation_id,
                   "Continue conversation ID (see `history list`)");
   app->add_option("--system", options->system_prompt, "System prompt of a new conversation");
-  app->add_option("--thinking", options->thinking, "Reasoning for models that support it")
-      ->check(CLI::IsMember({"default", "on", "off"}))
-      ->capture_default_str();
+  add_thinking_option(*app, options->thinking);
   app->add_flag("--chatml", options->chatml, "Use the ChatML template instead of the model's");
   app->add_option("-n,--n-predict", options->max_reply_tokens, "Tokens per reply at most")
       ->capture_default_str();

@@ -10,6 +10,7 @@
 #include "app/cli/engine_handles.h"
 #include "app/cli/read_text_file.h"
 #include "app/cli/subcommands.h"
+#include "app/cli/thinking_option.h"
 #include "app/turns/model_chat_template.h"
 
 namespace mosaic::cli {
@@ -42,9 +43,7 @@ int run_template(const TemplateOptions& o) {
       model.get(),
       o.chatml ? turns::TemplatePreference::ChatML : turns::TemplatePreference::FromModel);
   if (!chat_template.problem().empty()) fmt::print(stderr, "note: {}\n", chat_template.problem());
-  const tmpl::ThinkingMode thinking = o.thinking == "on"    ? tmpl::ThinkingMode::Enabled
-                                      : o.thinking == "off" ? tmpl::ThinkingMode::Disabled
-                                                            : tmpl::ThinkingMode::ModelDefault;
+  const tmpl::ThinkingMode thinking = thinking_mode(o.thinking);
   fmt::print("{}",
              chat_template.render_json(messages, thinking,
                                        o.no_generation_prompt ? turns::GenerationPrompt::Omit
@@ -61,9 +60,7 @@ Subcommand add_template_command(CLI::App& parent) {
   app->add_option("MODEL", o->model_path, "Path of the .gguf file")->required();
   app->add_option("--messages", o->messages_path, "JSON file: [{\"role\":..., \"content\":...}]")
       ->required();
-  app->add_option("--thinking", o->thinking, "enable_thinking for templates that use it")
-      ->check(CLI::IsMember({"default", "on", "off"}))
-      ->capture_default_str();
+  add_thinking_option(*app, o->thinking);
   app->add_flag("--no-generation-prompt", o->no_generation_prompt,
                 "Do not end with the assistant's header");
   app->add_flag("--chatml", o->chatml, "Use ChatML instead of the model's template");

@@ -65,6 +65,8 @@ ChosenAudioDevice choose_audio_device(int requested_index, AudioDirection direct
   chosen.index = device;
   chosen.channels = std::min(max_channels, 2);
   chosen.default_rate_hz = static_cast<int>(info->defaultSampleRate);
+  chosen.low_latency_s = input ? info->defaultLowInputLatency : info->defaultLowOutputLatency;
+  chosen.name = info->name != nullptr ? info->name : "";
   return chosen;
 }
 

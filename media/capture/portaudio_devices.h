@@ -39,6 +39,8 @@ struct ChosenAudioDevice {
   int index = -1;
   int channels = 0;
   int default_rate_hz = 0;
+  double low_latency_s = 0;  // the device's default low latency in this direction
+  std::string name;
   std::string problem;  // empty when a device was found
 };
 ChosenAudioDevice choose_audio_device(int requested_index, AudioDirection direction);

@@ -61,7 +61,6 @@ void PortAudioMicrophone::start() {
     fail(MediaErrorKind::NoDevice, chosen.problem);
   }
   const int device = chosen.index;
-  const PaDeviceInfo* info = Pa_GetDeviceInfo(device);
   channels_ = chosen.channels;
   device_rate_hz_ = chosen.default_rate_hz;
   ring_ = std::make_unique<SpscRingBuffer<float>>(
@@ -73,7 +72,7 @@ void PortAudioMicrophone::start() {
   input.device = device;
   input.channelCount = channels_;
   input.sampleFormat = paFloat32;
-  input.suggestedLatency = info->defaultLowInputLatency;
+  input.suggestedLatency = chosen.low_latency_s;
   PaStream* stream = nullptr;
   PaError error =
       Pa_OpenStream(&stream, &input, nullptr, device_rate_hz_, paFramesPerBufferUnspecified,
@@ -83,13 +82,13 @@ void PortAudioMicrophone::start() {
     if (stream) Pa_CloseStream(stream);
     session_.reset();
     const std::string message =
-        fmt::format("microphone '{}' could not be opened: {}", info->name, Pa_GetErrorText(error));
+        fmt::format("microphone '{}' could not be opened: {}", chosen.name, Pa_GetErrorText(error));
     set_state(CaptureState::Failed, message);
     fail(MediaErrorKind::Io, message);
   }
   stream_ = stream;
   set_state(CaptureState::Running,
-            fmt::format("recording from '{}' at {} Hz", info->name, device_rate_hz_));
+            fmt::format("recording from '{}' at {} Hz", chosen.name, device_rate_hz_));
 }
 
 void PortAudioMicrophone::stop() {

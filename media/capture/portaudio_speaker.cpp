@@ -49,7 +49,6 @@ void PortAudioSpeaker::start() {
     fail(MediaErrorKind::NoDevice, chosen.problem);
   }
   const int device = chosen.index;
-  const PaDeviceInfo* info = Pa_GetDeviceInfo(device);
   channels_ = chosen.channels;
   device_rate_hz_ = chosen.default_rate_hz;
   ring_ = std::make_unique<SpscRingBuffer<float>>(static_cast<size_t>(device_rate_hz_));  // 1 s
@@ -58,7 +57,7 @@ void PortAudioSpeaker::start() {
   output.device = device;
   output.channelCount = channels_;
   output.sampleFormat = paFloat32;
-  output.suggestedLatency = info->defaultLowOutputLatency;
+  output.suggestedLatency = chosen.low_latency_s;
   PaStream* stream = nullptr;
   PaError error =
       Pa_OpenStream(&stream, nullptr, &output, device_rate_hz_, paFramesPerBufferUnspecified,
@@ -68,7 +67,7 @@ void PortAudioSpeaker::start() {
     if (stream) Pa_CloseStream(stream);
     session_.reset();
     const std::string message =
-        fmt::format("speaker '{}' could not be opened: {}", info->name, Pa_GetErrorText(error));
+        fmt::format("speaker '{}' could not be opened: {}", chosen.name, Pa_GetErrorText(error));
     set_state(CaptureState::Failed, message);
     fail(MediaErrorKind::Io, message);
   }
@@ -80,7 +79,7 @@ void PortAudioSpeaker::start() {
   feeder_ = std::thread([this] { feed(); });
   pthread_setname_np(feeder_.native_handle(), "mosaic-speaker");
   set_state(CaptureState::Running,
-            fmt::format("playing on '{}' at {} Hz", info->name, device_rate_hz_));
+            fmt::format("playing on '{}' at {} Hz", chosen.name, device_rate_hz_));
 }
 
 void PortAudioSpeaker::play(const AudioBuffer& audio) {

@@ -138,23 +138,24 @@ TurnOutcome TurnRunner::continue_reply(int64_t reply_message_id, const Generatio
 
 TurnOutcome TurnRunner::reply_to(int64_t user_message_id, std::optional<int64_t> sibling_of,
                                  const GenerationSettings& settings, const TurnEvents& events) {
+  // A regeneration must be able to differ from the replies beside it, yet
+  // stay reproducible: the seed moves on by the reply's place among them.
+  GenerationSettings varied = settings;
   int64_t reply_id = 0;
   store_.run_and_wait([&](store::ConversationStore& s) {
     store::NewMessage reply;
     reply.role = store::Role::Assistant;
     reply.status = store::MessageStatus::Streaming;
     reply.model = model_name_;
-    reply_id = sibling_of ? s.append_sibling(*sibling_of, reply)
-                          : s.append_message(s.get_message(user_message_id).conversation_id,
-                                             user_message_id, reply);
+    if (sibling_of) {
+      reply_id = s.append_sibling(*sibling_of, reply);
+      varied.sampler.seed += s.siblings(reply_id).index;
+    } else {
+      reply_id =
+          s.append_message(s.get_message(user_message_id).conversation_id, user_message_id, reply);
+    }
   });
   if (events.on_started) events.on_started(user_message_id, reply_id);
-  if (!sibling_of) return stream_into(user_message_id, reply_id, std::nullopt, settings, events);
-  // A regeneration must be able to differ from the replies beside it, yet
-  // stay reproducible: the seed moves on by the reply's place among them.
-  GenerationSettings varied = settings;
-  store_.run_and_wait(
-      [&](store::ConversationStore& s) { varied.sampler.seed += s.siblings(reply_id).index; });
   return stream_into(user_message_id, reply_id, std::nullopt, varied, events);
 }
 

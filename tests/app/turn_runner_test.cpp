@@ -153,6 +153,11 @@ TEST_F(TurnTest, RegenerateAndEditMakeSiblingsAndKeepOldBranches) {
   const store::SiblingPosition replies = store_->siblings(regen.reply_message_id);
   EXPECT_EQ(replies.count(), 2u);
   EXPECT_EQ(replies.index, 1u);
+  // Another regeneration with the same settings is a different reply: the
+  // seed moves on with the reply's place among its siblings.
+  const TurnOutcome regen2 = runner.regenerate(b.reply_message_id, settings_, {});
+  EXPECT_EQ(store_->siblings(regen2.reply_message_id).index, 2u);
+  EXPECT_NE(regen2.result.answer, regen.result.answer);
 
   const TurnOutcome edited =
       runner.edit(b.user_message_id, "Question two, rephrased", settings_, {});
@@ -164,7 +169,7 @@ TEST_F(TurnTest, RegenerateAndEditMakeSiblingsAndKeepOldBranches) {
   EXPECT_EQ(branch[1].id, a.reply_message_id);
   EXPECT_EQ(branch[2].content, "Question two, rephrased");
   EXPECT_EQ(store_->get_message(b.reply_message_id).content, b.result.answer);
-  EXPECT_EQ(store_->all_messages(conversation).size(), 7u);
+  EXPECT_EQ(store_->all_messages(conversation).size(), 8u);
 }
 
 TEST_F(TurnTest, StoppedReplyIsIncompleteAndContinuesInPlace) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "engine/core/cpu_topology.h"
 #include "engine/core/log.h"
@@ -170,6 +171,9 @@ mosaic_status mosaic_model_get_info(const mosaic_model* model, mosaic_model_info
     out->n_expert_used = static_cast<int32_t>(d.n_expert_used);
     out->kv_bytes_per_token =
         mosaic::KvCache::bytes_per_token(m.arch().kv_layout(), mosaic::kernels::DType::F16);
+    const mosaic::ImageInput image = m.arch().image_input();
+    out->image_input = image.accepted ? 1 : 0;
+    out->n_deepstack = static_cast<int32_t>(image.n_deepstack);
   });
 }
 
@@ -485,3 +489,70 @@ void mosaic_image_embedding_free(mosaic_image_embedding* embedding) {
 }
 
 }  // extern "C"
+
+namespace {
+
+// Tokenized text and borrowed image rows, in the session's terms. `rows`
+// is sized up front so the chunks' pointers into it stay valid.
+struct ConvertedChunks {
+  std::vector<mosaic::ImageRows> rows;
+  std::vector<mosaic::InputChunk> chunks;
+};
+
+ConvertedChunks convert_chunks(const mosaic::Session& session, const mosaic_chunk* chunks,
+                               size_t n_chunks) {
+  ConvertedChunks out;
+  out.rows.reserve(n_chunks);
+  out.chunks.reserve(n_chunks);
+  for (size_t i = 0; i < n_chunks; ++i) {
+    const mosaic_chunk& c = chunks[i];
+    mosaic::InputChunk chunk;
+    if (c.type == MOSAIC_CHUNK_TEXT) {
+      if (c.text == nullptr && c.text_len > 0) {
+        mosaic::fail(mosaic::ErrorCode::InvalidArgument, fmt::format("chunk {}: text is NULL", i));
+      }
+      chunk.tokens = session.model().tokenizer().encode(
+          std::string_view(c.text ? c.text : "", c.text_len), mosaic::tok::AddSpecial::No,
+          mosaic::tok::ParseSpecial::Yes);
+    } else if (c.type == MOSAIC_CHUNK_IMAGE) {
+      const mosaic_image_embedding* e = c.image;
+      if (e == nullptr || e->data == nullptr || e->n_tokens <= 0 ||
+          e->n_tokens != e->grid_w * e->grid_h) {
+        mosaic::fail(mosaic::ErrorCode::InvalidArgument,
+                     fmt::format("chunk {}: not an encoded image", i));
+      }
+      out.rows.push_back({e->data, e->grid_w, e->grid_h, e->row_width});
+      chunk.image = &out.rows.back();
+    } else {
+      mosaic::fail(mosaic::ErrorCode::InvalidArgument,
+                   fmt::format("chunk {}: unknown type {}", i, static_cast<int>(c.type)));
+    }
+    out.chunks.push_back(std::move(chunk));
+  }
+  return out;
+}
+
+}  // namespace
+
+mosaic_status mosaic_session_feed_chunks(mosaic_session* session, const mosaic_chunk* chunks,
+                                         size_t n_chunks, mosaic_progress_fn progress,
+                                         void* progress_user) {
+  if (session == nullptr || (chunks == nullptr && n_chunks > 0)) {
+    return invalid("session and chunks are required");
+  }
+  return guarded([&] {
+    const ConvertedChunks converted = convert_chunks(*session->impl, chunks, n_chunks);
+    session->impl->feed_chunks(converted.chunks, progress_adapter(progress, progress_user));
+  });
+}
+
+mosaic_status mosaic_session_count_chunks(const mosaic_session* session, const mosaic_chunk* chunks,
+                                          size_t n_chunks, size_t* out_slots) {
+  if (session == nullptr || out_slots == nullptr || (chunks == nullptr && n_chunks > 0)) {
+    return invalid("session, chunks and out_slots are required");
+  }
+  return guarded([&] {
+    const ConvertedChunks converted = convert_chunks(*session->impl, chunks, n_chunks);
+    *out_slots = static_cast<size_t>(session->impl->count_chunk_slots(converted.chunks));
+  });
+}

@@ -12,6 +12,7 @@ add_library(mosaic_engine STATIC
   model/model.cpp
   models/registry.cpp
   models/qwen3moe.cpp
+  models/qwen3vlmoe.cpp
   models/deepseek2.cpp
   models/deepseek2_hparams.cpp
   blocks/linear.cpp

@@ -25,6 +25,23 @@ struct SessionOptions {
   LogitsWanted logits = LogitsWanted::LastPosition;
 };
 
+// One image's rows for the text model: n_rows = grid_w * grid_h rows
+// (row-major over the merged grid) of `width` floats each (n_embd, then the
+// DeepStack slices). Not owned.
+struct ImageRows {
+  const float* data = nullptr;
+  int64_t grid_w = 0, grid_h = 0;
+  int64_t width = 0;
+  int64_t n_rows() const { return grid_w * grid_h; }
+};
+
+// A piece of multimodal input: text (already tokenized) or an image, which
+// the session wraps in the architecture's begin/end tokens.
+struct InputChunk {
+  std::vector<int32_t> tokens;
+  const ImageRows* image = nullptr;  // set for an image chunk
+};
+
 enum class StopReason { EndOfGeneration, MaxTokens, Callback, ContextFull };
 
 struct SessionTimings {
@@ -43,11 +60,21 @@ class Session {
   int64_t n_past() const { return n_past_; }
   int64_t n_ctx() const { return kv_.n_ctx(); }
   void truncate(int64_t n_keep);
+  // The rotary position the next token takes (n_past for text-only input).
+  int64_t next_position() const { return n_past_ == 0 ? 0 : next_position_[n_past_ - 1]; }
 
   // Appends tokens and runs the model over them. Context overflow throws
   // Error(ContextFull) before any work; cancellation (progress returns false)
   // throws Error(Cancelled) and restores the previous state.
   void feed(std::span<const int32_t> tokens, const std::function<bool(float)>& progress);
+
+  // Feeds text and images in order, all or nothing: the whole input must fit
+  // (ContextFull before any work), an image needs an architecture with image
+  // input (Unsupported) and rows of the width it expects (InvalidArgument);
+  // on cancellation or error the context is as before the call.
+  void feed_chunks(std::span<const InputChunk> chunks, const std::function<bool(float)>& progress);
+  // Context slots the chunks take (image rows plus their wrapper tokens).
+  int64_t count_chunk_slots(std::span<const InputChunk> chunks) const;
 
   // Logits of position i of the last feed (see mosaic_session_logits).
   const float* logits(int64_t i) const;
@@ -63,12 +90,24 @@ class Session {
   void reset_timings() { timings_ = {}; }
 
  private:
+  // Runs rows [n_past, n_past + n) already validated: tokens, or image rows
+  // with their rotary positions. progress gets rows done so far.
+  void run_rows(std::span<const int32_t> tokens, const ImageRows* image,
+                const std::function<bool(int64_t)>& progress);
+  RopePosition position_of_row(const ImageRows* image, int64_t row, int64_t first_position) const;
+
   const Model& model_;
   SessionOptions options_;
+  ImageInput image_input_;
+  std::vector<int32_t> image_begin_, image_end_;  // wrapper tokens
+  // Per context slot: the rotary position the next token would take after
+  // it. Text advances it by one; an image by max(grid_w, grid_h).
+  std::vector<int32_t> next_position_;
+  std::vector<RopePosition> batch_positions_;
   kernels::ThreadPool pool_;
   KvCache kv_;
   std::unique_ptr<Workspace> workspace_;
-  std::vector<int32_t> tokens_;  // everything in the context, for penalties
+  std::vector<int32_t> tokens_;  // everything in the context, for penalties; -1 for image rows
   int64_t n_past_ = 0;
   std::vector<float> logits_;
   int64_t logits_rows_ = 0;  // rows kept from the last feed

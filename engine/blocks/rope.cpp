@@ -32,6 +32,12 @@ double yarn_mscale(double factor, double coefficient) {
 RotaryEmbedding::RotaryEmbedding(const RopeParams& p) : magnitude_(p.magnitude) {
   const int64_t half = p.n_rot / 2;
   freq_.resize(half);
+  component_.assign(half, 0);
+  const auto& sec = p.interleaved_sections;
+  for (int64_t i = 0; i < half; ++i) {
+    if (i % 3 == 1 && i < 3 * sec[1]) component_[i] = 1;
+    if (i % 3 == 2 && i < 3 * sec[2]) component_[i] = 2;
+  }
   const YarnRange range =
       p.scaling == RopeScaling::Yarn
           ? yarn_correction_range(p.n_rot, p.n_ctx_orig, p.freq_base, p.beta_fast, p.beta_slow)
@@ -60,12 +66,19 @@ RotaryEmbedding::RotaryEmbedding(const RopeParams& p) : magnitude_(p.magnitude) 
 
 void RotaryEmbedding::apply(float* x, int64_t n_heads, int64_t head_stride, int64_t pos,
                             RopePairing pairing) const {
+  apply(x, n_heads, head_stride, RopePosition::text(pos), pairing);
+}
+
+void RotaryEmbedding::apply(float* x, int64_t n_heads, int64_t head_stride, RopePosition pos,
+                            RopePairing pairing) const {
+  const double by_component[3] = {static_cast<double>(pos.t), static_cast<double>(pos.y),
+                                  static_cast<double>(pos.x)};
   const int64_t half = static_cast<int64_t>(freq_.size());
   const int64_t second = pairing == RopePairing::Adjacent ? 1 : half;
   const int64_t step = pairing == RopePairing::Adjacent ? 2 : 1;
   // The angle of a pair is shared by every head: one cos/sin per pair.
   for (int64_t i = 0; i < half; ++i) {
-    const double theta = static_cast<double>(pos) * freq_[i];
+    const double theta = by_component[component_[i]] * freq_[i];
     const float c = static_cast<float>(std::cos(theta) * magnitude_);
     const float s = static_cast<float>(std::sin(theta) * magnitude_);
     for (int64_t h = 0; h < n_heads; ++h) {

@@ -4,6 +4,7 @@
 // the frequencies (linear interpolation, or YaRN's per-frequency blend).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -22,6 +23,22 @@ struct RopeParams {
   double beta_slow = 1.0;
   double magnitude = 1.0;  // multiplies cos and sin (YaRN's attention factor, when
                            // an architecture carries it in the rotation)
+  // Interleaved multimodal rope (Qwen3-VL, the file's rope.dimension_sections
+  // for time, row, column): pair i takes its angle from the row position when
+  // i % 3 == 1 and i < 3 * sections[1], from the column when i % 3 == 2 and
+  // i < 3 * sections[2], else from the time position. All zero: plain rope.
+  std::array<int64_t, 3> interleaved_sections{0, 0, 0};
+};
+
+// A token's three rotary position components (time, row, column). A text
+// token has all three equal to its position, which makes the interleaved
+// multimodal rotation identical to the plain one.
+struct RopePosition {
+  int32_t t = 0, y = 0, x = 0;
+  static RopePosition text(int64_t pos) {
+    const auto p = static_cast<int32_t>(pos);
+    return {p, p, p};
+  }
 };
 
 // YaRN's correction range in pair indices: pairs at or below `low` rotate
@@ -54,9 +71,14 @@ class RotaryEmbedding {
   // x + h * head_stride) as position `pos`.
   void apply(float* x, int64_t n_heads, int64_t head_stride, int64_t pos,
              RopePairing pairing) const;
+  // The same with a position per component (see interleaved_sections; with
+  // no sections only pos.t counts).
+  void apply(float* x, int64_t n_heads, int64_t head_stride, RopePosition pos,
+             RopePairing pairing) const;
 
  private:
   std::vector<double> freq_;
+  std::vector<uint8_t> component_;  // per pair: 0 time, 1 row, 2 column
   double magnitude_ = 1.0;
 };
 

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 
+#include "engine/blocks/rope.h"
 #include "engine/gguf/gguf_reader.h"
 #include "engine/model/kv_cache.h"
 #include "kernels/cpu/thread_pool.h"
@@ -33,10 +34,39 @@ struct ForwardContext {
 };
 
 struct ForwardBatch {
-  std::span<const int32_t> tokens;  // token ids, all < n_vocab
-  int64_t pos0 = 0;                 // position of tokens[0]; the KV cache holds [0, pos0)
+  std::span<const int32_t> tokens;  // token ids, all < n_vocab; empty for embeddings
+  // Instead of tokens (architectures with image input only): n_embedding_rows
+  // input rows of embedding_width floats each, the input embedding (n_embd)
+  // followed by one n_embd DeepStack slice per DeepStack layer.
+  const float* embeddings = nullptr;
+  int64_t n_embedding_rows = 0;
+  int64_t embedding_width = 0;
+  int64_t pos0 = 0;  // KV cache slot of the first row; the cache holds [0, pos0)
+  // Rotary positions, one per row. Empty: row i rotates as position pos0 + i
+  // (text-only architectures always see it empty).
+  std::span<const RopePosition> positions;
   LogitsWanted logits_wanted = LogitsWanted::LastPosition;
-  float* logits = nullptr;  // n_vocab floats, times tokens.size() for AllPositions
+  float* logits = nullptr;  // n_vocab floats, times size() for AllPositions
+
+  int64_t size() const {
+    return embeddings != nullptr ? n_embedding_rows : static_cast<int64_t>(tokens.size());
+  }
+  RopePosition position(int64_t i) const {
+    return positions.empty() ? RopePosition::text(pos0 + i) : positions[i];
+  }
+};
+
+// What an architecture accepts besides tokens. Only architectures whose
+// text model takes image embeddings fill it in.
+struct ImageInput {
+  bool accepted = false;
+  int64_t n_deepstack = 0;  // DeepStack slices each image row must carry
+  // Special tokens written around each image's rows, as text (parsed as
+  // control tokens), e.g. Qwen-VL's <|vision_start|> ... <|vision_end|>.
+  std::string begin_text, end_text;
+  // Rotary positions of images: the time/row/column scheme of multimodal
+  // rope. Without it, image rows advance the position like tokens.
+  bool grid_positions = false;
 };
 
 struct ModelDims {
@@ -65,6 +95,7 @@ class Architecture {
   virtual const ModelDims& dims() const = 0;
   virtual KvLayout kv_layout() const = 0;
   virtual WeightStats weight_stats() const = 0;
+  virtual ImageInput image_input() const { return {}; }
 
   // Scratch for batches of up to max_batch tokens and contexts up to n_ctx.
   virtual std::unique_ptr<Workspace> make_workspace(int64_t max_batch, int64_t n_ctx,

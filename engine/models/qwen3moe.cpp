@@ -2,8 +2,12 @@
 // fine-tunes. A pre-norm transformer with grouped-query attention (RMS-normed
 // q and k per head, NEOX rotary embedding) and a routed mixture of SwiGLU
 // experts in every layer (softmax router, top-k, weights renormalized).
+// The same text model with image input serves qwen3vlmoe (qwen3vlmoe.cpp).
+#include "engine/models/qwen3moe.h"
+
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <vector>
@@ -39,35 +43,41 @@ struct Qwen3MoeWorkspace : Workspace {
 
 class Qwen3Moe final : public Architecture {
  public:
-  explicit Qwen3Moe(const gguf::GgufFile& file);
+  Qwen3Moe(const gguf::GgufFile& file, const std::string& arch,
+           const std::optional<Qwen3VisionText>& vision);
 
   const ModelDims& dims() const override { return dims_; }
   KvLayout kv_layout() const override {
     return {dims_.n_layer, dims_.n_head_kv * head_dim_, dims_.n_head_kv * v_head_dim_};
   }
   WeightStats weight_stats() const override { return stats_; }
+  ImageInput image_input() const override;
   std::unique_ptr<Workspace> make_workspace(int64_t max_batch, int64_t n_ctx,
                                             int n_threads) const override;
   void forward(ForwardContext& ctx, const ForwardBatch& batch) const override;
 
  private:
   void attention(ForwardContext& ctx, Qwen3MoeWorkspace& ws, const Layer& layer, int64_t il,
-                 int64_t n_tok, int64_t pos0) const;
+                 const ForwardBatch& batch) const;
+  void embed(ForwardContext& ctx, Qwen3MoeWorkspace& ws, const ForwardBatch& batch) const;
 
   ModelDims dims_;
   int64_t head_dim_ = 0, v_head_dim_ = 0, rope_dims_ = 0;
   float rms_eps_ = 1e-6f, rope_base_ = 10000.0f, rope_scale_ = 1.0f;
-  // YaRN files rotate with the shared block's corrected frequencies (the
-  // others keep the NEOX kernel).
-  std::optional<RotaryEmbedding> yarn_;
+  // YaRN and multimodal files rotate with the shared block (the others keep
+  // the NEOX kernel).
+  std::optional<RotaryEmbedding> rotary_;
+  std::optional<Qwen3VisionText> vision_;
   RoutingConfig routing_;
   Weight token_embd_, output_norm_, output_;
   std::vector<Layer> layers_;
   WeightStats stats_;
 };
 
-Qwen3Moe::Qwen3Moe(const gguf::GgufFile& file) {
-  const ArchKeys keys(file.metadata(), "qwen3moe");
+Qwen3Moe::Qwen3Moe(const gguf::GgufFile& file, const std::string& arch,
+                   const std::optional<Qwen3VisionText>& vision)
+    : vision_(vision) {
+  const ArchKeys keys(file.metadata(), arch);
   dims_.n_embd = keys.require_int("embedding_length");
   dims_.n_layer = keys.require_int("block_count");
   dims_.n_head = keys.require_int("attention.head_count");
@@ -97,30 +107,46 @@ Qwen3Moe::Qwen3Moe(const gguf::GgufFile& file) {
 
   const std::string scaling =
       file.metadata().get_string(keys.full_key("rope.scaling.type")).value_or("none");
+  RopeParams rp;
+  rp.n_rot = rope_dims_;
+  rp.freq_base = rope_base_;
+  if (vision_) rp.interleaved_sections = vision_->rope_sections;
   if (scaling == "linear") {
     const double factor = keys.float_or("rope.scaling.factor", 1.0);
     check_hparam(factor > 0, "rope.scaling.factor must be positive");
     rope_scale_ = static_cast<float>(1.0 / factor);
+    rp.scaling = RopeScaling::Linear;
+    rp.factor = factor;
+    if (vision_) rotary_.emplace(rp);
   } else if (scaling == "yarn") {
     // As llama.cpp and the reference Qwen code: per-frequency YaRN blend, and
     // the temperature 1 + 0.1 ln(factor) applied to the rotation itself (so
     // to both q and k).
-    RopeParams rp;
-    rp.n_rot = rope_dims_;
-    rp.freq_base = rope_base_;
     rp.scaling = RopeScaling::Yarn;
     rp.factor = keys.float_or("rope.scaling.factor", 1.0);
     rp.n_ctx_orig = keys.int_or("rope.scaling.original_context_length", dims_.n_ctx_train);
     rp.beta_fast = keys.float_or("rope.scaling.yarn_beta_fast", 32.0);
     rp.beta_slow = keys.float_or("rope.scaling.yarn_beta_slow", 1.0);
-    check_hparam(rp.factor >= 1.0, "qwen3moe.rope.scaling.factor must be at least 1");
+    check_hparam(rp.factor >= 1.0, keys.full_key("rope.scaling.factor") + " must be at least 1");
     check_hparam(rp.n_ctx_orig > 0,
-                 "qwen3moe.rope.scaling.original_context_length must be positive");
+                 keys.full_key("rope.scaling.original_context_length") + " must be positive");
     rp.magnitude = yarn_mscale(rp.factor, 1.0);
-    yarn_.emplace(rp);
-  } else if (scaling != "none") {
+    rotary_.emplace(rp);
+  } else if (scaling == "none") {
+    if (vision_) rotary_.emplace(rp);
+  } else {
     fail(ErrorCode::Unsupported,
-         fmt::format("rope scaling '{}' is not supported for qwen3moe", scaling));
+         fmt::format("rope scaling '{}' is not supported for {}", scaling, arch));
+  }
+  if (vision_) {
+    const auto& sec = vision_->rope_sections;
+    check_hparam(
+        sec[0] >= 0 && sec[1] >= 0 && sec[2] >= 0 && 2 * (sec[0] + sec[1] + sec[2]) <= rope_dims_,
+        fmt::format("{} (sections {}, {}, {}) must cover at most the {} rotated "
+                    "dimensions",
+                    keys.full_key("rope.dimension_sections"), sec[0], sec[1], sec[2], rope_dims_));
+    check_hparam(vision_->n_deepstack >= 0 && vision_->n_deepstack <= dims_.n_layer,
+                 keys.full_key("n_deepstack_layers") + " must be between 0 and block_count");
   }
 
   const int64_t n_ff = keys.require_int("expert_feed_forward_length");
@@ -135,8 +161,8 @@ Qwen3Moe::Qwen3Moe(const gguf::GgufFile& file) {
   if (embd == nullptr) fail(ErrorCode::Format, "required tensor 'token_embd.weight' is missing");
   dims_.n_vocab = embd->ne[1];
   if (auto v = keys.int_or("vocab_size", dims_.n_vocab); v != dims_.n_vocab) {
-    fail(ErrorCode::Format,
-         fmt::format("qwen3moe.vocab_size is {} but token_embd has {} rows", v, dims_.n_vocab));
+    fail(ErrorCode::Format, fmt::format("{} is {} but token_embd has {} rows",
+                                        keys.full_key("vocab_size"), v, dims_.n_vocab));
   }
   const int64_t E = dims_.n_embd, Hq = dims_.n_head * head_dim_, Hk = dims_.n_head_kv * head_dim_,
                 Hv = dims_.n_head_kv * v_head_dim_;
@@ -171,7 +197,7 @@ Qwen3Moe::Qwen3Moe(const gguf::GgufFile& file) {
   // Not fatal: some converters add tensors (e.g. rope frequencies) that the
   // computation does not need. Logged so surprises are visible.
   for (const std::string& name : loader.unused_tensors()) {
-    log_warn(fmt::format("qwen3moe: tensor '{}' is not used", name));
+    log_warn(fmt::format("{}: tensor '{}' is not used", arch, name));
   }
 
   // Parameter and byte accounting. The embedding table is looked up, not
@@ -197,6 +223,11 @@ Qwen3Moe::Qwen3Moe(const gguf::GgufFile& file) {
   }
 }
 
+ImageInput Qwen3Moe::image_input() const {
+  if (!vision_) return {};
+  return ImageInput{true, vision_->n_deepstack, "<|vision_start|>", "<|vision_end|>", true};
+}
+
 std::unique_ptr<Workspace> Qwen3Moe::make_workspace(int64_t max_batch, int64_t n_ctx,
                                                     int n_threads) const {
   auto ws = std::make_unique<Qwen3MoeWorkspace>();
@@ -213,7 +244,8 @@ std::unique_ptr<Workspace> Qwen3Moe::make_workspace(int64_t max_batch, int64_t n
 }
 
 void Qwen3Moe::attention(ForwardContext& ctx, Qwen3MoeWorkspace& ws, const Layer& L, int64_t il,
-                         int64_t n_tok, int64_t pos0) const {
+                         const ForwardBatch& batch) const {
+  const int64_t n_tok = batch.size(), pos0 = batch.pos0;
   const int64_t E = dims_.n_embd;
   const int64_t Hq = dims_.n_head * head_dim_, Hk = dims_.n_head_kv * head_dim_,
                 Hv = dims_.n_head_kv * v_head_dim_;
@@ -236,16 +268,17 @@ void Qwen3Moe::attention(ForwardContext& ctx, Qwen3MoeWorkspace& ws, const Layer
     for (int64_t h = 0; h < dims_.n_head_kv; ++h) {
       kernels::rms_norm(k + h * head_dim_, L.k_norm.f32(), k + h * head_dim_, head_dim_, rms_eps_);
     }
-    const int64_t pos = pos0 + t;
-    if (yarn_) {
-      yarn_->apply(q, dims_.n_head, head_dim_, pos, RopePairing::Halves);
-      yarn_->apply(k, dims_.n_head_kv, head_dim_, pos, RopePairing::Halves);
+    const int64_t slot = pos0 + t;
+    if (rotary_) {
+      const RopePosition pos = batch.position(t);
+      rotary_->apply(q, dims_.n_head, head_dim_, pos, RopePairing::Halves);
+      rotary_->apply(k, dims_.n_head_kv, head_dim_, pos, RopePairing::Halves);
     } else {
-      kernels::rope_neox(q, dims_.n_head, head_dim_, rope_dims_, pos, rope_base_, rope_scale_);
-      kernels::rope_neox(k, dims_.n_head_kv, head_dim_, rope_dims_, pos, rope_base_, rope_scale_);
+      kernels::rope_neox(q, dims_.n_head, head_dim_, rope_dims_, slot, rope_base_, rope_scale_);
+      kernels::rope_neox(k, dims_.n_head_kv, head_dim_, rope_dims_, slot, rope_base_, rope_scale_);
     }
-    ctx.kv.store_k(il, pos, k);
-    ctx.kv.store_v(il, pos, ws.v.data() + t * Hv);
+    ctx.kv.store_k(il, slot, k);
+    ctx.kv.store_v(il, slot, ws.v.data() + t * Hv);
   });
 
   const AttentionShape shape{dims_.n_head, dims_.n_head_kv, head_dim_, v_head_dim_,
@@ -260,27 +293,54 @@ void Qwen3Moe::attention(ForwardContext& ctx, Qwen3MoeWorkspace& ws, const Layer
   });
 }
 
+void Qwen3Moe::embed(ForwardContext& ctx, Qwen3MoeWorkspace& ws, const ForwardBatch& batch) const {
+  const int64_t E = dims_.n_embd;
+  if (batch.embeddings == nullptr) {
+    embed_tokens(ctx.pool, token_embd_, batch.tokens, ws.x.data());
+    return;
+  }
+  for_each_row(ctx.pool, batch.size(), [&](int64_t t) {
+    const float* row = batch.embeddings + t * batch.embedding_width;
+    std::copy(row, row + E, ws.x.data() + t * E);
+  });
+}
+
 void Qwen3Moe::forward(ForwardContext& ctx, const ForwardBatch& batch) const {
   auto& ws = static_cast<Qwen3MoeWorkspace&>(ctx.workspace);
-  const int64_t n_tok = static_cast<int64_t>(batch.tokens.size());
+  const int64_t n_tok = batch.size();
   const int64_t E = dims_.n_embd;
-  embed_tokens(ctx.pool, token_embd_, batch.tokens, ws.x.data());
+  embed(ctx, ws, batch);
+  // DeepStack: image rows carry one extra slice per early layer, added to
+  // that layer's output (text rows have none: they are not in this batch).
+  const int64_t n_deepstack = batch.embeddings != nullptr && vision_ ? vision_->n_deepstack : 0;
   for (int64_t il = 0; il < dims_.n_layer; ++il) {
     const Layer& L = layers_[il];
-    attention(ctx, ws, L, il, n_tok, batch.pos0);
+    attention(ctx, ws, L, il, batch);
     for_each_row(ctx.pool, n_tok, [&](int64_t t) {
       kernels::rms_norm(ws.x.data() + t * E, L.ffn_norm.f32(), ws.normed.data() + t * E, E,
                         rms_eps_);
     });
     moe_ffn(ctx.pool, L.moe, routing_, ws.normed.data(), n_tok, E, ws.x.data(), ws.moe);
+    if (il < n_deepstack) {
+      for_each_row(ctx.pool, n_tok, [&](int64_t t) {
+        const float* slice = batch.embeddings + t * batch.embedding_width + (il + 1) * E;
+        kernels::axpy(ws.x.data() + t * E, 1.0f, slice, E);
+      });
+    }
   }
   compute_logits(ctx.pool, output_norm_, rms_eps_, output_, ws.x.data(), n_tok, E, batch, ws.head);
 }
 
 }  // namespace
 
+std::unique_ptr<Architecture> make_qwen3moe_text(const gguf::GgufFile& file,
+                                                 const std::string& arch,
+                                                 const std::optional<Qwen3VisionText>& vision) {
+  return std::make_unique<Qwen3Moe>(file, arch, vision);
+}
+
 std::unique_ptr<Architecture> make_qwen3moe(const gguf::GgufFile& file) {
-  return std::make_unique<Qwen3Moe>(file);
+  return make_qwen3moe_text(file, "qwen3moe", std::nullopt);
 }
 
 }  // namespace mosaic

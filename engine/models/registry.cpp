@@ -9,6 +9,7 @@ namespace mosaic {
 
 std::unique_ptr<Architecture> make_qwen3moe(const gguf::GgufFile& file);
 std::unique_ptr<Architecture> make_deepseek2(const gguf::GgufFile& file);
+std::unique_ptr<Architecture> make_qwen3vlmoe(const gguf::GgufFile& file);
 
 namespace {
 
@@ -20,6 +21,7 @@ struct Entry {
 constexpr std::array kArchitectures = {
     Entry{"qwen3moe", &make_qwen3moe},
     Entry{"deepseek2", &make_deepseek2},
+    Entry{"qwen3vlmoe", &make_qwen3vlmoe},
 };
 
 }  // namespace

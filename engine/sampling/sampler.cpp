@@ -35,7 +35,11 @@ void Sampler::load_penalized_logits(std::span<const float> logits,
                             params_.frequency_penalty != 0.0f;
   if (!penalties_on || params_.repeat_last_n == 0 || history.empty()) return;
   const size_t window = std::min(history.size(), static_cast<size_t>(params_.repeat_last_n));
-  recent_tokens_.assign(history.end() - static_cast<std::ptrdiff_t>(window), history.end());
+  // Negative entries stand for image rows in the context: not tokens, no penalty.
+  recent_tokens_.clear();
+  for (auto it = history.end() - static_cast<std::ptrdiff_t>(window); it != history.end(); ++it) {
+    if (*it >= 0) recent_tokens_.push_back(*it);
+  }
   sampling::apply_penalties(logits_, recent_tokens_, params_.repeat_penalty,
                             params_.presence_penalty, params_.frequency_penalty);
 }

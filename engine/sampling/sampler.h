@@ -31,6 +31,7 @@ class Sampler {
   // (argmax after penalties, lowest id on ties; the RNG is not advanced).
   // NaN logits count as -inf. Throws Error(InvalidArgument) when no logit is
   // left above -inf, or a history token is outside the vocabulary.
+  // Negative history entries (image rows in a session) are skipped.
   // Allocates only when the vocabulary or window is larger than ever before.
   int32_t sample(std::span<const float> logits, std::span<const int32_t> history);
 

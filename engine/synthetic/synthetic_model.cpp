@@ -296,9 +296,10 @@ void validate(const ModelSpec& s) {
   auto check = [](bool ok, const std::string& message) {
     if (!ok) fail(ErrorCode::InvalidArgument, message);
   };
-  check(s.architecture == "qwen3moe" || s.architecture == "deepseek2",
+  check(s.architecture == "qwen3moe" || s.architecture == "deepseek2" ||
+            s.architecture == "qwen3vlmoe",
         fmt::format("make-test-model cannot write architecture '{}' (supported: qwen3moe, "
-                    "deepseek2)",
+                    "deepseek2, qwen3vlmoe)",
                     s.architecture));
   check(s.n_embd > 0 && s.n_layer > 0 && s.n_head > 0 && s.n_head_kv > 0 && s.head_dim > 0,
         "embedding size, layers, heads and head size must be positive");
@@ -316,6 +317,13 @@ void validate(const ModelSpec& s) {
   check(s.rope_scaling == RopeScalingKind::None ||
             (s.yarn_factor >= 1.0f && s.yarn_original_context > 0),
         "YaRN needs a factor of at least 1 and a positive original context");
+  if (s.architecture == "qwen3vlmoe") {
+    const RopeSections r = rope_sections_of(s);
+    check(r.t >= 0 && r.y >= 0 && r.x >= 0 && 2 * (r.t + r.y + r.x) <= s.head_dim,
+          "rope sections must cover at most the head size");
+    check(s.n_deepstack >= 0 && s.n_deepstack <= s.n_layer,
+          "DeepStack layers must be between 0 and the number of layers");
+  }
   if (s.architecture != "deepseek2") return;
   check(s.kv_lora_rank > 0 && s.qk_nope_dim > 0 && s.v_head_dim > 0 && s.q_lora_rank >= 0,
         "kv_lora_rank, nope and value sizes must be positive");
@@ -374,6 +382,15 @@ uint64_t count_params_active(const ModelSpec& s) {
   return E * s.n_vocab + E + per_layer * s.n_layer;  // the head (or tied table) is read per token
 }
 
+RopeSections rope_sections_of(const ModelSpec& s) {
+  if (s.rope_section_t != 0 || s.rope_section_y != 0 || s.rope_section_x != 0) {
+    return {s.rope_section_t, s.rope_section_y, s.rope_section_x};
+  }
+  const int64_t half = s.head_dim / 2;
+  const int64_t y = half * 20 / 64, x = half * 20 / 64;
+  return {half - y - x, y, x};
+}
+
 std::string default_chat_template() {
   return R"({%- for message in messages %}
 {%- if message.role == 'assistant' and message.reasoning_content and loop.last %}
@@ -418,6 +435,13 @@ void write_model(const ModelSpec& spec, const std::string& path,
                 static_cast<uint32_t>(spec.yarn_original_context));
     }
   }
+  if (a == "qwen3vlmoe") {
+    const RopeSections r = rope_sections_of(spec);
+    w.set_i32_array(
+        a + ".rope.dimension_sections",
+        {static_cast<int32_t>(r.t), static_cast<int32_t>(r.y), static_cast<int32_t>(r.x), 0});
+    w.set_u32(a + ".n_deepstack_layers", static_cast<uint32_t>(spec.n_deepstack));
+  }
   w.set_f32(a + ".attention.layer_norm_rms_epsilon", spec.rms_eps);
   w.set_f32(a + ".rope.freq_base", spec.rope_freq_base);
   w.set_u32(a + ".expert_count", static_cast<uint32_t>(spec.n_expert));
@@ -425,7 +449,10 @@ void write_model(const ModelSpec& spec, const std::string& path,
   w.set_u32(a + ".expert_feed_forward_length", static_cast<uint32_t>(spec.n_ff_expert));
 
   tok::vocab_to_gguf(
-      tok::make_synthetic_bpe_vocab(static_cast<int32_t>(spec.n_vocab), spec.seed), w);
+      tok::make_synthetic_bpe_vocab(
+          static_cast<int32_t>(spec.n_vocab), spec.seed,
+          a == "qwen3vlmoe" ? tok::SpecialTokens::ChatAndVision : tok::SpecialTokens::Chat),
+      w);
   if (!spec.chat_template.empty()) w.set_string("tokenizer.chat_template", spec.chat_template);
 
   const std::vector<TensorPlan> plans = plan_for(spec);

@@ -68,7 +68,18 @@ struct ModelSpec {
   float yarn_factor = 4.0f;
   int64_t yarn_original_context = 64;
   float yarn_log_multiplier = 0.1f;  // 0.1 * mscale_all_dim, as converters store it
+
+  // qwen3vlmoe only: rope.dimension_sections (time, row, column pairs; all
+  // zero: split head_dim / 2 as Qwen3-VL's 24:20:20) and n_deepstack_layers.
+  int64_t rope_section_t = 0, rope_section_y = 0, rope_section_x = 0;
+  int64_t n_deepstack = 3;
 };
+
+// The sections written for a qwen3vlmoe spec (resolving the zero default).
+struct RopeSections {
+  int64_t t, y, x;
+};
+RopeSections rope_sections_of(const ModelSpec& spec);
 
 // Throws mosaic::Error(InvalidArgument) for inconsistent specs (e.g. n_head
 // not a multiple of n_head_kv, n_embd not a multiple of the type's block).

@@ -13,6 +13,7 @@ namespace mosaic::tok {
 namespace {
 
 constexpr int32_t kNumSpecial = 5;
+constexpr int32_t kNumVisionSpecial = 4;
 // Upper bound on learned tokens: keeps training well under a second and
 // matches the 2000-4000 merges the tests and benchmarks expect.
 constexpr int32_t kMaxLearned = 4000;
@@ -109,11 +110,13 @@ void train(std::vector<Word>& words, int32_t max_new_tokens, uint64_t seed,
 
 }  // namespace
 
-Vocab make_synthetic_bpe_vocab(int32_t n_vocab, uint64_t seed) {
-  if (n_vocab < 256 + kNumSpecial + 1) {
+Vocab make_synthetic_bpe_vocab(int32_t n_vocab, uint64_t seed, SpecialTokens specials) {
+  const int32_t n_special =
+      kNumSpecial + (specials == SpecialTokens::ChatAndVision ? kNumVisionSpecial : 0);
+  if (n_vocab < 256 + n_special + 1) {
     fail(ErrorCode::InvalidArgument, "synthetic vocabulary: n_vocab " + std::to_string(n_vocab) +
                                          " is below the minimum of " +
-                                         std::to_string(256 + kNumSpecial + 1));
+                                         std::to_string(256 + n_special + 1));
   }
   Vocab v;
   v.model = "gpt2";
@@ -141,7 +144,7 @@ Vocab make_synthetic_bpe_vocab(int32_t n_vocab, uint64_t seed) {
     words.push_back(std::move(w));
   }
 
-  const int32_t room = n_vocab - 256 - kNumSpecial;
+  const int32_t room = n_vocab - 256 - n_special;
   train(words, std::min(room, kMaxLearned), seed, v.tokens, v.merges);
 
   const auto add = [&](const char* text) {
@@ -156,6 +159,13 @@ Vocab make_synthetic_bpe_vocab(int32_t n_vocab, uint64_t seed) {
   add("</think>");
   v.types.insert(v.types.end(), {TokenType::Control, TokenType::Control, TokenType::Control,
                                  TokenType::UserDefined, TokenType::UserDefined});
+  if (specials == SpecialTokens::ChatAndVision) {
+    for (const char* text :
+         {"<|vision_start|>", "<|vision_end|>", "<|image_pad|>", "<|video_pad|>"}) {
+      add(text);
+      v.types.push_back(TokenType::Control);
+    }
+  }
   for (int32_t i = 0; static_cast<int32_t>(v.tokens.size()) < n_vocab; ++i) {
     v.tokens.push_back("<|unused_" + std::to_string(i) + "|>");
     v.types.push_back(TokenType::Unused);

@@ -17,8 +17,13 @@ namespace mosaic::tok {
 // model "gpt2", pre "qwen2", bos -1, eos = eot = <|im_end|>, pad =
 // <|endoftext|>, add_bos false. The seed breaks ties between equally frequent
 // pairs, so different seeds give slightly different merges. Deterministic.
-// Throws mosaic::Error(InvalidArgument) when n_vocab < 262.
-Vocab make_synthetic_bpe_vocab(int32_t n_vocab, uint64_t seed);
+// With SpecialTokens::ChatAndVision the Qwen-VL wrappers <|vision_start|>,
+// <|vision_end|>, <|image_pad|>, <|video_pad|> (Control) follow </think>,
+// and four fewer merges are learned.
+// Throws mosaic::Error(InvalidArgument) when n_vocab < 262 (266 with vision).
+enum class SpecialTokens { Chat, ChatAndVision };
+Vocab make_synthetic_bpe_vocab(int32_t n_vocab, uint64_t seed,
+                               SpecialTokens specials = SpecialTokens::Chat);
 
 // The embedded training text (multilingual prose, code, emoji, digits).
 std::string_view synthetic_training_text();

@@ -22,11 +22,13 @@ namespace {
 using namespace refmath;  // NOLINT: the reference reads best with short names
 
 // NEOX rotation of one head: dims i and i + n_rot/2 form a pair; the
-// rotation is scaled by `magnitude` (YaRN's temperature for qwen).
-void rope(double* x, const Vec& freq, int64_t pos, double magnitude) {
+// rotation is scaled by `magnitude` (YaRN's temperature for qwen). Pair i
+// takes its position from component[i] (0 time, 1 row, 2 column).
+void rope(double* x, const Vec& freq, const int64_t pos[3], const std::vector<int>& component,
+          double magnitude) {
   const int64_t half = static_cast<int64_t>(freq.size());
   for (int64_t i = 0; i < half; ++i) {
-    const double theta = pos * freq[i];
+    const double theta = pos[component[i]] * freq[i];
     const double c = std::cos(theta) * magnitude, s = std::sin(theta) * magnitude;
     const double a = x[i], b = x[i + half];
     x[i] = a * c - b * s;
@@ -38,11 +40,30 @@ void rope(double* x, const Vec& freq, int64_t pos, double magnitude) {
 
 ReferenceResult reference_forward(const std::string& path, const std::vector<int32_t>& tokens,
                                   Activations activations, KvStorage kv) {
+  {
+    const gguf::GgufFile f = gguf::GgufFile::open(path);
+    if (f.metadata().get_string("general.architecture").value() == "deepseek2") {
+      return reference_forward_deepseek2(f, tokens, activations, kv);
+    }
+  }
+  std::vector<ReferenceInput> inputs(tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const auto p = static_cast<int64_t>(i);
+    inputs[i].token = tokens[i];
+    inputs[i].t = inputs[i].y = inputs[i].x = p;
+  }
+  return reference_forward_inputs(path, inputs, activations, kv);
+}
+
+ReferenceResult reference_forward_inputs(const std::string& path,
+                                         const std::vector<ReferenceInput>& inputs,
+                                         Activations activations, KvStorage kv) {
   const gguf::GgufFile f = gguf::GgufFile::open(path);
   const gguf::Metadata& md = f.metadata();
   const std::string a = md.get_string("general.architecture").value();
-  if (a == "deepseek2") return reference_forward_deepseek2(f, tokens, activations, kv);
-  if (a != "qwen3moe") throw std::runtime_error("reference: only qwen3moe and deepseek2");
+  if (a != "qwen3moe" && a != "qwen3vlmoe") {
+    throw std::runtime_error("reference_forward_inputs: only qwen3moe and qwen3vlmoe");
+  }
   auto matvec = [activations](const Matrix& m, const Vec& x) {
     return refmath::matvec(m, x, activations);
   };
@@ -58,17 +79,43 @@ ReferenceResult reference_forward(const std::string& path, const std::vector<int
     yarn = {true, *md.get_float(a + ".rope.scaling.factor"),
             num("rope.scaling.original_context_length")};
   }
-  const int64_t T = static_cast<int64_t>(tokens.size());
+  const int64_t T = static_cast<int64_t>(inputs.size());
   const Reader r(f);
   const Vec freq = rope_frequencies(hd, base, yarn);
   const double magnitude = yarn_temperature(yarn, 1.0);
+  // Qwen3-VL's interleaved sections, as its reference code builds them:
+  // every pair starts on time; then the row takes indices 1, 4, 7, ... up to
+  // 3 * sections[1] and the column 2, 5, 8, ... up to 3 * sections[2].
+  std::vector<int> component(freq.size(), 0);
+  int64_t n_deepstack = 0;
+  if (a == "qwen3vlmoe") {
+    const std::vector<int64_t> sec = *md.get_int_array(a + ".rope.dimension_sections");
+    for (int dim = 1; dim <= 2; ++dim) {
+      for (int64_t i = dim; i < 3 * sec[dim] && i < static_cast<int64_t>(freq.size()); i += 3) {
+        component[i] = dim;
+      }
+    }
+    n_deepstack = md.get_int(a + ".n_deepstack_layers").value_or(0);
+  }
 
   const Matrix embd = r.matrix("token_embd.weight");
   const int64_t E = embd.n_in;
   std::vector<Vec> x(T);
   ReferenceResult result;
   result.routing_margin.assign(T, 1.0);
-  for (int64_t t = 0; t < T; ++t) x[t].assign(embd.row(tokens[t]), embd.row(tokens[t]) + E);
+  for (int64_t t = 0; t < T; ++t) {
+    const ReferenceInput& in = inputs[t];
+    if (in.token >= 0) {
+      x[t].assign(embd.row(in.token), embd.row(in.token) + E);
+    } else {
+      x[t].assign(in.embedding.begin(), in.embedding.begin() + E);
+    }
+  }
+  auto position = [&](int64_t t, int64_t out[3]) {
+    out[0] = inputs[t].t;
+    out[1] = inputs[t].y;
+    out[2] = inputs[t].x;
+  };
 
   for (int64_t il = 0; il < n_layer; ++il) {
     const std::string b = fmt::format("blk.{}.", il);
@@ -84,13 +131,17 @@ ReferenceResult reference_forward(const std::string& path, const std::vector<int
       for (int64_t h = 0; h < n_head; ++h) {
         Vec head(q[t].begin() + h * hd, q[t].begin() + (h + 1) * hd);
         head = rms_norm(head, qn, eps);
-        rope(head.data(), freq, t, magnitude);
+        int64_t pos[3];
+        position(t, pos);
+        rope(head.data(), freq, pos, component, magnitude);
         std::copy(head.begin(), head.end(), q[t].begin() + h * hd);
       }
       for (int64_t h = 0; h < n_kv; ++h) {
         Vec head(k[t].begin() + h * hd, k[t].begin() + (h + 1) * hd);
         head = rms_norm(head, kn, eps);
-        rope(head.data(), freq, t, magnitude);
+        int64_t pos[3];
+        position(t, pos);
+        rope(head.data(), freq, pos, component, magnitude);
         std::copy(head.begin(), head.end(), k[t].begin() + h * hd);
       }
       if (kv == KvStorage::Half) {
@@ -151,6 +202,11 @@ ReferenceResult reference_forward(const std::string& path, const std::vector<int
         const double w = probs[e] / sum;
         for (int64_t i = 0; i < E; ++i) x[t][i] += w * down[i];
       }
+    }
+    // DeepStack: an image row's slice il + 1 joins the output of layer il.
+    for (int64_t t = 0; t < T && il < n_deepstack; ++t) {
+      if (inputs[t].token >= 0) continue;
+      for (int64_t i = 0; i < E; ++i) x[t][i] += inputs[t].embedding[(il + 1) * E + i];
     }
   }
 

@@ -29,6 +29,21 @@ enum class KvStorage { Full, Half };
 ReferenceResult reference_forward(const std::string& path, const std::vector<int32_t>& tokens,
                                   Activations activations, KvStorage kv);
 
+// One input position for the multimodal reference: a token, or an image row
+// (the input embedding followed by its DeepStack slices), with its three
+// rotary position components (time, row, column).
+struct ReferenceInput {
+  int32_t token = -1;             // >= 0: a token
+  std::vector<double> embedding;  // else: n_embd * (1 + n_deepstack) values
+  int64_t t = 0, y = 0, x = 0;
+};
+
+// qwen3moe / qwen3vlmoe over mixed inputs (tokens get the positions given,
+// which for text are all equal).
+ReferenceResult reference_forward_inputs(const std::string& path,
+                                         const std::vector<ReferenceInput>& inputs,
+                                         Activations activations, KvStorage kv);
+
 // The deepseek2 part, in the textbook (non-absorbed) form of its attention.
 ReferenceResult reference_forward_deepseek2(const gguf::GgufFile& file,
                                             const std::vector<int32_t>& tokens,

@@ -97,5 +97,36 @@ TEST(RopeTest, HalvesPairingMatchesTheNeoxKernel) {
   for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-5) << i;
 }
 
+// Interleaved multimodal rope (Qwen3-VL): with sections (t 4, y 3, x 3) over
+// 10 pairs, pairs 1, 4, 7 follow the row, 2, 5, 8 the column, the rest the
+// time component; equal components rotate like plain rope.
+TEST(RopeTest, InterleavedSectionsPickTheirComponent) {
+  RopeParams p;
+  p.n_rot = 20;
+  p.freq_base = 10000.0;
+  p.interleaved_sections = {4, 3, 3};
+  const RotaryEmbedding mrope(p);
+  p.interleaved_sections = {0, 0, 0};
+  const RotaryEmbedding plain(p);
+  std::vector<float> base(20);
+  for (size_t i = 0; i < base.size(); ++i) base[i] = 0.5f + 0.1f * static_cast<float>(i);
+
+  std::vector<float> a = base, b = base;
+  mrope.apply(a.data(), 1, 20, RopePosition::text(7), RopePairing::Halves);
+  plain.apply(b.data(), 1, 20, 7, RopePairing::Halves);
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_FLOAT_EQ(a[i], b[i]) << i;
+
+  const int expected_component[10] = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0};
+  const int32_t by_component[3] = {3, 11, 29};
+  a = base;
+  mrope.apply(a.data(), 1, 20, RopePosition{3, 11, 29}, RopePairing::Halves);
+  for (int i = 0; i < 10; ++i) {
+    std::vector<float> single = base;
+    plain.apply(single.data(), 1, 20, by_component[expected_component[i]], RopePairing::Halves);
+    EXPECT_FLOAT_EQ(a[i], single[i]) << "pair " << i;
+    EXPECT_FLOAT_EQ(a[i + 10], single[i + 10]) << "pair " << i;
+  }
+}
+
 }  // namespace
 }  // namespace mosaic

@@ -94,12 +94,12 @@ mosaic_status mosaic_model_load(const char* path, const mosaic_model_params* par
 void mosaic_model_free(mosaic_model* model);
 
 typedef struct mosaic_model_info {
-  char architecture[32];     /* general.architecture, e.g. "qwen3moe" */
-  char name[128];            /* general.name or "" */
-  char quantization[32];     /* dominant weight type, e.g. "Q4_K" or "mixed Q4_K/Q6_K" */
-  uint64_t n_params_total;   /* all weights */
-  uint64_t n_params_active;  /* weights used per token (chosen experts only) */
-  uint64_t file_bytes;       /* tensor data bytes */
+  char architecture[32];           /* general.architecture, e.g. "qwen3moe" */
+  char name[128];                  /* general.name or "" */
+  char quantization[32];           /* dominant weight type, e.g. "Q4_K" or "mixed Q4_K/Q6_K" */
+  uint64_t n_params_total;         /* all weights */
+  uint64_t n_params_active;        /* weights used per token (chosen experts only) */
+  uint64_t file_bytes;             /* tensor data bytes */
   uint64_t active_bytes_per_token; /* weight bytes read to decode one token */
   int32_t n_vocab;
   int32_t n_ctx_train;
@@ -107,9 +107,11 @@ typedef struct mosaic_model_info {
   int32_t n_layer;
   int32_t n_head;
   int32_t n_head_kv;
-  int32_t n_expert;       /* 0 for dense models */
+  int32_t n_expert; /* 0 for dense models */
   int32_t n_expert_used;
   uint64_t kv_bytes_per_token; /* with the default F16 cache */
+  int32_t image_input;         /* 1 when sessions take image chunks (with a matching mmproj) */
+  int32_t n_deepstack;         /* DeepStack slices image rows must carry (mmproj n_deepstack) */
 } mosaic_model_info;
 
 mosaic_status mosaic_model_get_info(const mosaic_model* model, mosaic_model_info* out_info);
@@ -142,8 +144,8 @@ int mosaic_token_is_end_of_generation(const mosaic_model* model, mosaic_token to
 
 typedef enum mosaic_tokenize_flags {
   MOSAIC_TOKENIZE_DEFAULT = 0,
-  MOSAIC_TOKENIZE_ADD_SPECIAL = 1,   /* add BOS/EOS as the model's metadata asks */
-  MOSAIC_TOKENIZE_PARSE_SPECIAL = 2  /* match control tokens like <|im_start|> in text */
+  MOSAIC_TOKENIZE_ADD_SPECIAL = 1,  /* add BOS/EOS as the model's metadata asks */
+  MOSAIC_TOKENIZE_PARSE_SPECIAL = 2 /* match control tokens like <|im_start|> in text */
 } mosaic_tokenize_flags;
 
 /* Tokenizes `text_len` bytes of UTF-8. Writes at most `capacity` tokens and
@@ -168,9 +170,9 @@ typedef enum mosaic_logits_mode {
 } mosaic_logits_mode;
 
 typedef struct mosaic_session_params {
-  int32_t n_ctx;        /* context length in tokens; 0 = min(model's trained length, 4096) */
-  int32_t n_threads;    /* 0 = number of physical cores */
-  int32_t n_batch;      /* prompt tokens processed per forward pass; 0 = 512 */
+  int32_t n_ctx;     /* context length in tokens; 0 = min(model's trained length, 4096) */
+  int32_t n_threads; /* 0 = number of physical cores */
+  int32_t n_batch;   /* prompt tokens processed per forward pass; 0 = 512 */
   mosaic_kv_type kv_type;
   mosaic_logits_mode logits_mode;
 } mosaic_session_params;
@@ -207,14 +209,14 @@ mosaic_status mosaic_session_feed(mosaic_session* session, const mosaic_token* t
 const float* mosaic_session_logits(const mosaic_session* session, int32_t i);
 
 typedef struct mosaic_sampler_params {
-  float temperature;        /* <= 0: greedy */
-  int32_t top_k;            /* <= 0: off */
-  float top_p;              /* >= 1: off (values above 1 are treated as 1) */
-  float min_p;              /* <= 0: off (negative values are treated as 0) */
-  float repeat_penalty;     /* 1: off; applied to tokens in the last repeat_last_n */
-  float presence_penalty;   /* 0: off */
-  float frequency_penalty;  /* 0: off */
-  int32_t repeat_last_n;    /* history window for the penalties; 0: penalties off */
+  float temperature;       /* <= 0: greedy */
+  int32_t top_k;           /* <= 0: off */
+  float top_p;             /* >= 1: off (values above 1 are treated as 1) */
+  float min_p;             /* <= 0: off (negative values are treated as 0) */
+  float repeat_penalty;    /* 1: off; applied to tokens in the last repeat_last_n */
+  float presence_penalty;  /* 0: off */
+  float frequency_penalty; /* 0: off */
+  int32_t repeat_last_n;   /* history window for the penalties; 0: penalties off */
   uint64_t seed;
 } mosaic_sampler_params;
 
@@ -251,12 +253,12 @@ mosaic_status mosaic_session_generate(mosaic_session* session, int32_t max_token
                                       mosaic_stop_reason* out_reason);
 
 typedef struct mosaic_timings {
-  double load_ms;          /* model load (from the model) */
-  double prompt_ms;        /* total time in feeds of more than one token */
+  double load_ms;   /* model load (from the model) */
+  double prompt_ms; /* total time in feeds of more than one token */
   int64_t prompt_tokens;
-  double generate_ms;      /* total time in single-token decode steps */
+  double generate_ms; /* total time in single-token decode steps */
   int64_t generated_tokens;
-  double first_token_ms;   /* last generate call: start to first token streamed */
+  double first_token_ms; /* last generate call: start to first token streamed */
 } mosaic_timings;
 
 mosaic_status mosaic_session_get_timings(const mosaic_session* session, mosaic_timings* out);
@@ -305,10 +307,44 @@ typedef struct mosaic_image_embedding {
  * pixels_per_token within the pixel budget. params may be NULL (defaults).
  * On failure *out is zeroed. */
 mosaic_status mosaic_image_encode(const mosaic_mmproj* mmproj, const uint8_t* rgb, size_t n_bytes,
-                                  int32_t width, int32_t height,
-                                  const mosaic_image_params* params, mosaic_image_embedding* out);
+                                  int32_t width, int32_t height, const mosaic_image_params* params,
+                                  mosaic_image_embedding* out);
 /* Frees out->data and zeroes *out; NULL or an already freed struct is fine. */
 void mosaic_image_embedding_free(mosaic_image_embedding* embedding);
+
+/* ---- Multimodal input ----------------------------------------------------- */
+
+typedef enum mosaic_chunk_type { MOSAIC_CHUNK_TEXT = 0, MOSAIC_CHUNK_IMAGE = 1 } mosaic_chunk_type;
+
+/* A piece of a prompt. Text is UTF-8, tokenized with
+ * MOSAIC_TOKENIZE_PARSE_SPECIAL (control tokens such as <|im_start|> in the
+ * text are matched; BOS is not added). An image is an encoded embedding
+ * (mosaic_image_encode); the session writes the model's own wrapper tokens
+ * around it (Qwen3-VL: <|vision_start|> ... <|vision_end|>) and gives its
+ * rows the model's image positions (Qwen3-VL: time, row, column; the text
+ * after it continues at max(grid_w, grid_h) past the image's start).
+ * The chunk only borrows the text and the embedding. */
+typedef struct mosaic_chunk {
+  mosaic_chunk_type type;
+  const char* text;
+  size_t text_len;
+  const mosaic_image_embedding* image;
+} mosaic_chunk;
+
+/* Feeds the chunks in order, all or nothing, like mosaic_session_feed:
+ * MOSAIC_ERR_CONTEXT_FULL before any work when they do not all fit,
+ * MOSAIC_ERR_UNSUPPORTED for an image when the model takes none,
+ * MOSAIC_ERR_INVALID_ARGUMENT when an embedding's row_width does not match
+ * the model (an mmproj of another model), MOSAIC_ERR_CANCELLED from progress;
+ * on any failure the session is as before the call. */
+mosaic_status mosaic_session_feed_chunks(mosaic_session* session, const mosaic_chunk* chunks,
+                                         size_t n_chunks, mosaic_progress_fn progress,
+                                         void* progress_user);
+
+/* Context slots the chunks would take (text tokens, image rows and wrapper
+ * tokens), for deciding what fits before feeding. */
+mosaic_status mosaic_session_count_chunks(const mosaic_session* session, const mosaic_chunk* chunks,
+                                          size_t n_chunks, size_t* out_slots);
 
 #ifdef __cplusplus
 }

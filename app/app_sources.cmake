@@ -69,10 +69,10 @@ target_link_libraries(mosaic-cli PRIVATE
 target_compile_options(mosaic-cli PRIVATE ${MOSAIC_WARNINGS})
 # media-info and extract-text, when the media libraries were configured.
 if(TARGET mosaic_media_documents)
-  target_sources(mosaic-cli PRIVATE cli/media_commands.cpp)
+  target_sources(mosaic-cli PRIVATE cli/media_commands.cpp cli/generate_vision.cpp)
   target_compile_definitions(mosaic-cli PRIVATE MOSAIC_HAVE_MEDIA=1)
   target_link_libraries(mosaic-cli PRIVATE mosaic_media_decode mosaic_media_documents
-    mosaic_attachment_import)
+    mosaic_attachment_import mosaic_vision_prompt)
 endif()
 
 if(MOSAIC_BUILD_BENCH)

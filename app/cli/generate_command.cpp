@@ -19,6 +19,9 @@
 #include "app/cli/read_text_file.h"
 #include "app/cli/subcommands.h"
 #include "app/cli/token_list.h"
+#ifdef MOSAIC_HAVE_MEDIA
+#include "app/cli/generate_vision.h"
+#endif
 
 namespace mosaic::cli {
 namespace {
@@ -223,7 +226,39 @@ void print_timings(const mosaic_session* session, const GenerationOutcome& outco
                describe(outcome.reason));
 }
 
+#ifdef MOSAIC_HAVE_MEDIA
+// Pictures: the prompt is text and images; time to first token counts from
+// before the pictures are encoded, as a user waits for both.
+int run_generate_with_pictures(const GenerateOptions& o) {
+  const ModelPtr model = load_model(o.model_path);
+  const SessionPtr session = new_session(model.get(), o.sampling.session);
+  check(mosaic_session_set_sampler(session.get(), &o.sampling.sampler), "invalid sampler settings");
+  const auto submitted = Clock::now();
+  VisualPrompt visual(model.get(), o);
+  GenerationOutcome outcome;
+  if (!visual.feed(session.get())) {
+    outcome.reason = MOSAIC_STOP_CALLBACK;
+    outcome.interrupted = true;
+  } else if (o.output_mode() == OutputMode::Text) {
+    outcome = generate_text(session.get(), o, submitted);
+  } else {
+    // n_fed 0: index -1, the last row of the last feed (whatever its length).
+    outcome = generate_logprobs(model.get(), session.get(), o, 0, submitted);
+  }
+  visual.print_summary();
+  print_timings(session.get(), outcome);
+  return outcome.interrupted ? kExitInterrupted : kExitOk;
+}
+#endif
+
 int run_generate(const GenerateOptions& o) {
+  if (o.has_visuals()) {
+#ifdef MOSAIC_HAVE_MEDIA
+    return run_generate_with_pictures(o);
+#else
+    throw UsageError("this build has no media support: --image/--video/--pdf-pages unavailable");
+#endif
+  }
   if (o.prompt_source == PromptSource::Tokens) parse_token_list(o.prompt);  // fail before loading
   const ModelPtr model = load_model(o.model_path);
   const std::vector<mosaic_token> prompt = prompt_tokens(model.get(), o);

@@ -23,6 +23,14 @@ void validate(GenerateOptions& o, int prompt_sources) {
   require(o.top_logprobs >= 0, fmt::format("--top-logprobs must be >= 1; got {}", o.top_logprobs));
   require(!o.all_positions || o.top_logprobs > 0, "--all-positions needs --top-logprobs K");
   o.sampling.session.logits_mode = o.all_positions ? MOSAIC_LOGITS_ALL : MOSAIC_LOGITS_LAST;
+  require(!o.has_visuals() || !o.mmproj_path.empty(),
+          "--image, --video and --pdf-pages need --mmproj FILE (the model's vision file)");
+  require(!o.has_visuals() || o.prompt_source != PromptSource::Tokens,
+          "--image, --video and --pdf-pages cannot be combined with --prompt-tokens");
+  require(o.video_frames >= 1 && o.video_frames <= 64,
+          fmt::format("--video-frames must be 1..64; got {}", o.video_frames));
+  require(o.pdf_pages >= 1 && o.pdf_pages <= 32,
+          fmt::format("--pdf-page-count must be 1..32; got {}", o.pdf_pages));
 }
 
 }  // namespace
@@ -50,6 +58,16 @@ std::function<void()> add_generate_options(CLI::App& app, GenerateOptions& o) {
   app.add_flag_callback(
       "--no-stream", [&o] { o.streaming = Streaming::AtEnd; },
       "Print the text when generation ends instead of token by token");
+
+  app.add_option("--mmproj", o.mmproj_path,
+                 "Vision file (mmproj GGUF) of the model, for --image/--video/--pdf-pages");
+  app.add_option("--image", o.images, "Picture to ask about (repeat for several)");
+  app.add_option("--video", o.video_path, "Video to ask about (frames sampled with their times)");
+  app.add_option("--pdf-pages", o.pdf_path, "PDF whose pages are shown to the model as pictures");
+  app.add_option("--video-frames", o.video_frames, "Frames taken from --video at most")
+      ->capture_default_str();
+  app.add_option("--pdf-page-count", o.pdf_pages, "Pages taken from --pdf-pages at most")
+      ->capture_default_str();
 
   return [&o, text, file, ids] {
     const int sources = static_cast<int>(text->count() + file->count() + ids->count());

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "app/cli/sampling_options.h"
 #include "mosaic/engine.h"
@@ -25,6 +26,15 @@ struct GenerateOptions {
   int32_t top_logprobs = 0;  // > 0 selects OutputMode::TopLogprobs
   bool all_positions = false;
   Streaming streaming = Streaming::PerToken;
+  // Pictures (need a model with image input and its mmproj file).
+  std::string mmproj_path;
+  std::vector<std::string> images;
+  std::string video_path;
+  std::string pdf_path;
+  int32_t video_frames = 8;
+  int32_t pdf_pages = 4;
+
+  bool has_visuals() const { return !images.empty() || !video_path.empty() || !pdf_path.empty(); }
 
   OutputMode output_mode() const {
     return top_logprobs > 0 ? OutputMode::TopLogprobs : OutputMode::Text;

@@ -16,6 +16,7 @@
 #include "app/cli/subcommands.h"
 #include "app/core/human_units.h"
 #include "engine/error.h"
+#include "engine/synthetic/synthetic_mmproj.h"
 #include "engine/synthetic/synthetic_model.h"
 
 namespace mosaic::cli {
@@ -32,6 +33,7 @@ struct MakeTestModelOptions {
   std::string out_path;
   Preset preset = Preset::None;
   std::string weight_type;
+  std::string mmproj_path;  // also write a matching vision file (qwen3vlmoe)
   // Explicit options override the preset; these hold their values until then.
   ModelSpec given;
 };
@@ -90,6 +92,35 @@ ModelSpec bench_preset() {
   return spec;
 }
 
+// A vision file matching `text`: projection width = the text model's
+// hidden size, one DeepStack layer per text DeepStack slice. The bench
+// preset has the shape of Qwen3-VL-2B's encoder (24 layers, width 1024,
+// 16 patch pixels, 48x48 position table, F16); otherwise a tiny one.
+synthetic::MmprojSpec mmproj_for(const ModelSpec& text, Preset preset) {
+  synthetic::MmprojSpec m;
+  if (preset == Preset::Bench) {
+    m.n_embd = 1024;
+    m.n_head = 16;
+    m.n_ff = 4096;
+    m.n_layer = 24;
+    m.patch_size = 16;
+    m.position_side = 48;
+    m.min_pixels = 8 * 32 * 32;
+    m.max_pixels = 4096 * 32 * 32;
+    m.weight_type = kernels::DType::F16;
+  } else {
+    m.n_layer = std::max<int64_t>(3, text.n_deepstack + 1);
+  }
+  m.projection_dim = text.n_embd;
+  m.deepstack.assign(static_cast<size_t>(m.n_layer), false);
+  // Spread over the depth as Qwen3-VL does (e.g. layers 5, 11, 17 of 24).
+  for (int64_t i = 0; i < text.n_deepstack; ++i) {
+    m.deepstack[static_cast<size_t>((i + 1) * m.n_layer / (text.n_deepstack + 1) - 1)] = true;
+  }
+  m.seed = text.seed + 1;
+  return m;
+}
+
 std::optional<kernels::DType> parse_weight_type(std::string name) {
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -111,6 +142,14 @@ int run_make_test_model(const MakeTestModelOptions& o, const CLI::App& app) {
                        : (deepseek2 ? default_deepseek2() : ModelSpec{});
   // Copy only the options given on the command line over the preset.
   if (given("--arch")) spec.architecture = o.given.architecture;
+  if (spec.architecture == "qwen3vlmoe") {
+    if (o.preset == Preset::Bench) spec.name = "mosaic-synthetic-bench-vl";
+    spec.n_deepstack = std::min<int64_t>(3, spec.n_layer);  // Qwen3-VL has 3
+  }
+  if (!o.mmproj_path.empty() && spec.architecture != "qwen3vlmoe") {
+    throw UsageError(
+        "--mmproj writes the vision file of a qwen3vlmoe model: add --arch qwen3vlmoe");
+  }
   if (given("--vocab")) spec.n_vocab = o.given.n_vocab;
   if (given("--embd")) spec.n_embd = o.given.n_embd;
   if (given("--layers")) spec.n_layer = o.given.n_layer;
@@ -172,6 +211,15 @@ int run_make_test_model(const MakeTestModelOptions& o, const CLI::App& app) {
   std::error_code error;
   const auto bytes = std::filesystem::file_size(o.out_path, error);
   fmt::print(stderr, "wrote {} ({})\n", o.out_path, error ? "?" : format_bytes(bytes));
+  if (!o.mmproj_path.empty()) {
+    try {
+      synthetic::write_synthetic_mmproj(o.mmproj_path, mmproj_for(spec, o.preset));
+    } catch (const Error& e) {
+      throw CommandError(std::string("cannot write the vision file: ") + e.what());
+    }
+    const auto mmproj_bytes = std::filesystem::file_size(o.mmproj_path, error);
+    fmt::print(stderr, "wrote {} ({})\n", o.mmproj_path, error ? "?" : format_bytes(mmproj_bytes));
+  }
   return kExitOk;
 }
 
@@ -184,8 +232,10 @@ Subcommand add_make_test_model_command(CLI::App& parent) {
   ModelSpec& g = o->given;
   const ModelSpec defaults;
   app->add_option("OUT", o->out_path, "Path of the .gguf file to write")->required();
+  app->add_option("--mmproj", o->mmproj_path,
+                  "With --arch qwen3vlmoe: also write its vision file (mmproj) here");
   app->add_option("--arch", g.architecture, "Architecture")
-      ->check(CLI::IsMember({"qwen3moe", "deepseek2"}))
+      ->check(CLI::IsMember({"qwen3moe", "deepseek2", "qwen3vlmoe"}))
       ->default_str(defaults.architecture);
   const auto positive = CLI::PositiveNumber;
   app->add_option("--vocab", g.n_vocab, "Vocabulary size")

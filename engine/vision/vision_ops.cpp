@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/blocks/linear.h"
 #include "engine/blocks/rows.h"
 
 namespace mosaic::vision {
@@ -69,9 +70,9 @@ void rope_2d_rows(kernels::ThreadPool& pool, float* rows, int64_t ld, int64_t n_
   });
 }
 
-void full_attention(kernels::ThreadPool& pool, const float* q, const float* k, const float* v,
-                    int64_t ld_in, int64_t n_tok, int64_t n_head, int64_t head_dim, float* out,
-                    int64_t ld_out) {
+void full_attention_reference(kernels::ThreadPool& pool, const float* q, const float* k,
+                              const float* v, int64_t ld_in, int64_t n_tok, int64_t n_head,
+                              int64_t head_dim, float* out, int64_t ld_out) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
   std::vector<std::vector<float>> scores(static_cast<size_t>(pool.size()));
   for (auto& s : scores) s.resize(static_cast<size_t>(n_tok));
@@ -100,6 +101,54 @@ void full_attention(kernels::ThreadPool& pool, const float* q, const float* k, c
       for (int64_t d = 0; d < head_dim; ++d) o[d] += a * vj[d];
     }
   });
+}
+
+void full_attention(kernels::ThreadPool& pool, const float* q, const float* k, const float* v,
+                    int64_t ld_in, int64_t n_tok, int64_t n_head, int64_t head_dim, float* out,
+                    int64_t ld_out) {
+  // Query rows per block: bounds the score matrix to block x n_tok floats.
+  constexpr int64_t kBlock = 512;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
+  const int64_t block = std::min(kBlock, n_tok);
+  std::vector<float> keys(static_cast<size_t>(n_tok * head_dim));
+  std::vector<float> values_t(static_cast<size_t>(head_dim * n_tok));
+  std::vector<float> scores(static_cast<size_t>(block * n_tok));
+  LinearInput queries, probs;
+  for (int64_t h = 0; h < n_head; ++h) {
+    // K of this head as a contiguous F32 "weight" (n_tok outputs of
+    // head_dim inputs), V transposed likewise (head_dim outputs of n_tok).
+    for_each_row(pool, n_tok, [&](int64_t j) {
+      const float* kj = k + j * ld_in + h * head_dim;
+      std::copy(kj, kj + head_dim, keys.data() + j * head_dim);
+    });
+    for_each_row(pool, head_dim, [&](int64_t d) {
+      for (int64_t j = 0; j < n_tok; ++j) values_t[d * n_tok + j] = v[j * ld_in + h * head_dim + d];
+    });
+    Weight key_weight, value_weight;
+    key_weight.ne = {head_dim, n_tok, 1, 1};
+    key_weight.data = reinterpret_cast<const uint8_t*>(keys.data());
+    value_weight.ne = {n_tok, head_dim, 1, 1};
+    value_weight.data = reinterpret_cast<const uint8_t*>(values_t.data());
+    for (int64_t t0 = 0; t0 < n_tok; t0 += block) {
+      const int64_t rows = std::min(block, n_tok - t0);
+      queries.set(q + t0 * ld_in + h * head_dim, rows, head_dim, ld_in);
+      linear(pool, key_weight, queries, scores.data(), n_tok);
+      for_each_row(pool, rows, [&](int64_t r) {
+        float* s = scores.data() + r * n_tok;
+        float max_s = -INFINITY;
+        for (int64_t j = 0; j < n_tok; ++j) max_s = std::max(max_s, s[j] * scale);
+        float sum = 0.0f;
+        for (int64_t j = 0; j < n_tok; ++j) {
+          s[j] = std::exp(s[j] * scale - max_s);
+          sum += s[j];
+        }
+        const float inv = 1.0f / sum;
+        for (int64_t j = 0; j < n_tok; ++j) s[j] *= inv;
+      });
+      probs.set(scores.data(), rows, n_tok, n_tok);
+      linear(pool, value_weight, probs, out + t0 * ld_out + h * head_dim, ld_out);
+    }
+  }
 }
 
 }  // namespace mosaic::vision

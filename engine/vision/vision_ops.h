@@ -32,9 +32,18 @@ void rope_2d_rows(kernels::ThreadPool& pool, float* rows, int64_t ld, int64_t n_
                   int64_t head_dim, const std::vector<PatchPos>& order);
 
 // out[t][h] = softmax(q[t][h] . k[*][h] / sqrt(head_dim)) v[*][h] over all
-// tokens (every patch sees every patch).
+// tokens (every patch sees every patch). Runs per head as two matrix
+// products (scores = Q K^T in blocks of query rows, then P V) on the
+// engine's GEMM; a 1024x768 picture has 3072 patches, where a plain loop
+// would take minutes.
 void full_attention(kernels::ThreadPool& pool, const float* q, const float* k, const float* v,
                     int64_t ld_in, int64_t n_tok, int64_t n_head, int64_t head_dim, float* out,
                     int64_t ld_out);
+
+// The same computed plainly, one query and one key at a time: the reference
+// full_attention is tested against.
+void full_attention_reference(kernels::ThreadPool& pool, const float* q, const float* k,
+                              const float* v, int64_t ld_in, int64_t n_tok, int64_t n_head,
+                              int64_t head_dim, float* out, int64_t ld_out);
 
 }  // namespace mosaic::vision

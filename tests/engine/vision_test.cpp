@@ -12,6 +12,8 @@
 #include "engine/vision/image_size.h"
 #include "engine/vision/patch_grid.h"
 #include "engine/vision/vision_encoder.h"
+#include "engine/vision/vision_ops.h"
+#include "kernels/cpu/thread_pool.h"
 #include "tests/engine/reference_vision.h"
 #include "tests/engine/test_support.h"
 
@@ -269,6 +271,35 @@ TEST(VisionApi, EncodeMatchesEncoderAndReportsErrors) {
   mosaic_mmproj* missing = nullptr;
   EXPECT_EQ(mosaic_mmproj_load(dir.file("nope.gguf").c_str(), &missing), MOSAIC_ERR_IO);
   EXPECT_EQ(missing, nullptr);
+}
+
+// The GEMM-based encoder attention against its plain loop, over sizes that
+// cross the query block (512) and with large scores (softmax stability).
+TEST(VisionAttention, BlockedMatchesPlainLoop) {
+  kernels::ThreadPool pool(2);
+  struct Shape {
+    int64_t n_tok, n_head, head_dim;
+    float magnitude;
+  };
+  for (const Shape sh : {Shape{1, 1, 16, 1.0f}, Shape{7, 2, 16, 1.0f}, Shape{600, 2, 64, 1.0f},
+                         Shape{33, 3, 32, 30.0f}}) {
+    const int64_t e = sh.n_head * sh.head_dim, ld = 3 * e;
+    std::vector<float> qkv(static_cast<size_t>(sh.n_tok * ld));
+    std::mt19937 rng(static_cast<uint32_t>(sh.n_tok));
+    std::uniform_real_distribution<float> dist(-sh.magnitude, sh.magnitude);
+    for (float& x : qkv) x = dist(rng);
+    std::vector<float> fast(static_cast<size_t>(sh.n_tok * e)), plain(fast.size());
+    vision::full_attention(pool, qkv.data(), qkv.data() + e, qkv.data() + 2 * e, ld, sh.n_tok,
+                           sh.n_head, sh.head_dim, fast.data(), e);
+    vision::full_attention_reference(pool, qkv.data(), qkv.data() + e, qkv.data() + 2 * e, ld,
+                                     sh.n_tok, sh.n_head, sh.head_dim, plain.data(), e);
+    // Scores grow with magnitude^2; float rounding of a score s shifts its
+    // weight by about s * 6e-8, which bounds the tolerance.
+    const double max_score = sh.magnitude * sh.magnitude * sh.head_dim / std::sqrt(sh.head_dim);
+    const double tolerance = std::max(1e-5, max_score * 2e-7);
+    EXPECT_LT(mosaic::testing::relative_error(fast, plain), tolerance) << sh.n_tok << " tokens";
+    for (float x : fast) ASSERT_TRUE(std::isfinite(x));
+  }
 }
 
 }  // namespace

@@ -1,0 +1,103 @@
+#include "app/vision/image_encoder.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <string_view>
+
+#include "app/store/attachment_files.h"
+
+namespace mosaic::vision_prompt {
+namespace {
+
+// Size and pixels: the same bytes at another width are another picture.
+std::string cache_key(const media::RgbFrame& frame) {
+  return fmt::format("{}x{}:{}", frame.width, frame.height,
+                     store::sha256_hex(std::string_view(
+                         reinterpret_cast<const char*>(frame.pixels.data()), frame.pixels.size())));
+}
+
+struct ProgressBridge {
+  const std::function<bool(float)>* progress;
+};
+
+int bridge(float fraction, void* user) {
+  const auto* b = static_cast<ProgressBridge*>(user);
+  return (*b->progress && !(*b->progress)(fraction)) ? 1 : 0;
+}
+
+}  // namespace
+
+ImageEncoder::ImageEncoder(const std::string& mmproj_path, int n_threads, size_t cache_bytes)
+    : n_threads_(n_threads), cache_capacity_bytes_(cache_bytes) {
+  if (mosaic_mmproj_load(mmproj_path.c_str(), &mmproj_) != MOSAIC_OK) {
+    throw std::runtime_error(
+        fmt::format("cannot load the vision file {}: {}", mmproj_path, mosaic_last_error()));
+  }
+  mosaic_mmproj_get_info(mmproj_, &info_);
+}
+
+ImageEncoder::~ImageEncoder() { mosaic_mmproj_free(mmproj_); }
+
+std::shared_ptr<const EncodedImage> ImageEncoder::find(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  const auto it = index_.find(key);
+  if (it == index_.end()) return nullptr;
+  lru_.splice(lru_.begin(), lru_, it->second);
+  ++stats_.cache_hits;
+  return it->second->second;
+}
+
+void ImageEncoder::remember(const std::string& key, std::shared_ptr<const EncodedImage> image) {
+  std::lock_guard lock(mutex_);
+  if (index_.count(key) != 0) return;  // encoded twice at once: keep the first
+  cached_bytes_ += image->bytes();
+  lru_.emplace_front(key, std::move(image));
+  index_[key] = lru_.begin();
+  // Evict least recently used; a picture larger than the cache is not kept.
+  while (cached_bytes_ > cache_capacity_bytes_ && !lru_.empty()) {
+    cached_bytes_ -= lru_.back().second->bytes();
+    index_.erase(lru_.back().first);
+    lru_.pop_back();
+  }
+}
+
+std::shared_ptr<const EncodedImage> ImageEncoder::encode(const media::RgbFrame& frame,
+                                                         const std::function<bool(float)>& progress,
+                                                         CacheLookup* lookup) {
+  const std::string key = cache_key(frame);
+  if (auto cached = find(key)) {
+    if (lookup) *lookup = CacheLookup::Hit;
+    return cached;
+  }
+  mosaic_image_params params{n_threads_, nullptr, nullptr};
+  ProgressBridge b{&progress};
+  params.progress = bridge;
+  params.progress_user = &b;
+  mosaic_image_embedding embedding{};
+  const auto start = std::chrono::steady_clock::now();
+  const mosaic_status status =
+      mosaic_image_encode(mmproj_, frame.pixels.data(), frame.pixels.size(), frame.width,
+                          frame.height, &params, &embedding);
+  if (status == MOSAIC_ERR_CANCELLED) throw EncodeCancelled();
+  if (status != MOSAIC_OK) {
+    throw std::runtime_error(fmt::format("cannot encode the picture: {}", mosaic_last_error()));
+  }
+  auto image = std::make_shared<const EncodedImage>(embedding);
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.encoded;
+    stats_.last_encode_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  }
+  remember(key, image);
+  if (lookup) *lookup = CacheLookup::Encoded;
+  return image;
+}
+
+EncoderStats ImageEncoder::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+}  // namespace mosaic::vision_prompt

@@ -1,0 +1,20 @@
+#include "app/vision/media_marker.h"
+
+namespace mosaic::vision_prompt {
+
+std::vector<std::string_view> split_at_media_markers(std::string_view prompt) {
+  std::vector<std::string_view> pieces;
+  size_t start = 0;
+  for (size_t at; (at = prompt.find(kMediaMarker, start)) != std::string_view::npos;) {
+    pieces.push_back(prompt.substr(start, at - start));
+    start = at + kMediaMarker.size();
+  }
+  pieces.push_back(prompt.substr(start));
+  return pieces;
+}
+
+size_t count_media_markers(std::string_view text) {
+  return split_at_media_markers(text).size() - 1;
+}
+
+}  // namespace mosaic::vision_prompt

@@ -34,16 +34,20 @@ void linear_rows(kernels::ThreadPool& pool, const LinearWeights& l, const float*
   input.set(x, n_rows, n_in, n_in);
   linear(pool, l.w, input, y, ldy);
   const int64_t n_out = l.n_out();
-  for (int64_t r = 0; r < n_rows; ++r)
+  for_each_row(pool, n_rows, [&](int64_t r) {
     for (int64_t o = 0; o < n_out; ++o) y[r * ldy + o] += l.b[static_cast<size_t>(o)];
+  });
 }
 
-void gelu_rows(float* x, int64_t n) {
+void gelu_rows(kernels::ThreadPool& pool, float* x, int64_t n_rows, int64_t n) {
   constexpr float kSqrt2OverPi = 0.7978845608028654f;
-  for (int64_t i = 0; i < n; ++i) {
-    const float v = x[i];
-    x[i] = 0.5f * v * (1.0f + std::tanh(kSqrt2OverPi * (v + 0.044715f * v * v * v)));
-  }
+  for_each_row(pool, n_rows, [&](int64_t r) {
+    float* row = x + r * n;
+    for (int64_t i = 0; i < n; ++i) {
+      const float v = row[i];
+      row[i] = 0.5f * v * (1.0f + std::tanh(kSqrt2OverPi * (v + 0.044715f * v * v * v)));
+    }
+  });
 }
 
 void rope_2d_rows(kernels::ThreadPool& pool, float* rows, int64_t ld, int64_t n_head,

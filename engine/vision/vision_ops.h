@@ -22,7 +22,7 @@ void linear_rows(kernels::ThreadPool& pool, const LinearWeights& l, const float*
 
 // GELU, tanh approximation (the vision tower's gelu_pytorch_tanh, and what
 // llama.cpp's merger uses).
-void gelu_rows(float* x, int64_t n);
+void gelu_rows(kernels::ThreadPool& pool, float* x, int64_t n_rows, int64_t n);
 
 // Rotates each head's pairs (i, i + head_dim/2): pairs below head_dim/4 by
 // the patch row, the rest by the patch column, with frequencies

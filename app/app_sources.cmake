@@ -74,6 +74,11 @@ if(TARGET mosaic_media_documents)
   target_link_libraries(mosaic-cli PRIVATE mosaic_media_decode mosaic_media_documents
     mosaic_attachment_import mosaic_vision_prompt)
 endif()
+if(TARGET mosaic_watch AND TARGET mosaic_vision_prompt)
+  target_sources(mosaic-cli PRIVATE cli/watch_command.cpp)
+  target_compile_definitions(mosaic-cli PRIVATE MOSAIC_HAVE_WATCH=1)
+  target_link_libraries(mosaic-cli PRIVATE mosaic_watch mosaic_media_capture)
+endif()
 
 if(MOSAIC_BUILD_BENCH)
   add_executable(mosaic-bench

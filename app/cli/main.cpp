@@ -10,11 +10,11 @@
 #include <vector>
 
 #include "app/cli/cli_error.h"
+#include "app/cli/subcommands.h"
 #include "app/core/engine_handles.h"
+#include "app/core/logging.h"
 #include "app/store/store_error.h"
 #include "app/turns/model_chat_template.h"
-#include "app/cli/subcommands.h"
-#include "app/core/logging.h"
 
 #ifndef MOSAIC_VERSION
 #define MOSAIC_VERSION "unknown"
@@ -72,13 +72,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.fallthrough();  // global options may also follow the subcommand
 
-  std::vector<Subcommand> subcommands = {
-      add_info_command(app),     add_tokenize_command(app), add_generate_command(app),
-      add_chat_command(app),     add_history_command(app),  add_template_command(app),
-      add_make_test_model_command(app)};
+  std::vector<Subcommand> subcommands = {add_info_command(app),           add_tokenize_command(app),
+                                         add_generate_command(app),       add_chat_command(app),
+                                         add_history_command(app),        add_template_command(app),
+                                         add_make_test_model_command(app)};
 #ifdef MOSAIC_HAVE_MEDIA
   subcommands.push_back(add_media_info_command(app));
   subcommands.push_back(add_extract_text_command(app));
+#endif
+#ifdef MOSAIC_HAVE_WATCH
+  subcommands.push_back(add_watch_command(app));
 #endif
 
   try {

@@ -22,5 +22,6 @@ Subcommand add_history_command(CLI::App& parent);
 // Built when the media libraries are (MOSAIC_HAVE_MEDIA).
 Subcommand add_media_info_command(CLI::App& parent);
 Subcommand add_extract_text_command(CLI::App& parent);
+Subcommand add_watch_command(CLI::App& parent);  // when the watch core is built too
 
 }  // namespace mosaic::cli

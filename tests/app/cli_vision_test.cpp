@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,7 +42,13 @@ class CliVisionTest : public ::testing::Test {
     ASSERT_EQ(plain.exit_code, 0) << plain.err;
     have_ffmpeg_ = ffmpeg("-f lavfi -i testsrc=size=320x240 -frames:v 1 " + path("a.png")) &&
                    ffmpeg("-f lavfi -i color=c=blue:size=320x240 -frames:v 1 " + path("b.png")) &&
-                   ffmpeg("-f lavfi -i testsrc=size=160x120:rate=5 -t 5 " + path("clip.mp4"));
+                   ffmpeg("-f lavfi -i testsrc=size=160x120:rate=5 -t 5 " + path("clip.mp4")) &&
+                   // Navy for 3 s, then a test pattern: a scene change at 3.0 s.
+                   ffmpeg(
+                       "-f lavfi -i color=c=navy:size=160x120:rate=10:d=3 -f lavfi -i "
+                       "testsrc2=size=160x120:rate=10:d=3 -filter_complex "
+                       "\"[0:v][1:v]concat=n=2:v=1\" " +
+                       path("cut.mp4"));
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
 
@@ -136,6 +145,48 @@ TEST_F(CliVisionTest, ClearErrors) {
            "--ctx", "32", "-p", "x"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("larger --ctx"), std::string::npos) << r.err;
+}
+
+// Watch mode end to end with the real engine: a scene change at 3 s is
+// sampled at its timestamp (the 2 s interval then counts from it: 0, 2, 3,
+// 5), each sample is either asked about or dropped because the model was
+// busy (never queued), and the run ends with Stopped when the video ends.
+TEST_F(CliVisionTest, WatchSamplesTheSceneChangeAndAsksTheModel) {
+  const ProcessResult r =
+      cli({"watch", path("vl.gguf"), "--mmproj", path("mm.gguf"), "--video", path("cut.mp4"),
+           "--fast", "--json", "--interval-s", "2", "-i", "tell me when the picture changes"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<int64_t> sampled_ms;
+  int answered = 0;
+  std::string last_event;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto j = nlohmann::json::parse(line);
+    last_event = j.at("event").get<std::string>();
+    if (last_event == "sampled") sampled_ms.push_back(j.at("pts_ms").get<int64_t>());
+    if (last_event == "answered" || last_event == "alert") ++answered;
+  }
+  EXPECT_EQ(last_event, "stopped");
+  EXPECT_EQ(sampled_ms, (std::vector<int64_t>{0, 2000, 3000, 5000})) << r.out;
+  EXPECT_GE(answered, 1) << r.out;
+  int frames = 0, sampled = 0, dropped = 0, questions = 0;
+  ASSERT_EQ(std::sscanf(r.err.c_str(),
+                        "watched %d frames: %d sampled, %d dropped while the model was busy, %d "
+                        "questions",
+                        &frames, &sampled, &dropped, &questions),
+            4)
+      << r.err;
+  EXPECT_EQ(frames, 60);
+  EXPECT_EQ(sampled, 4);
+  EXPECT_EQ(dropped + questions, sampled);
+  EXPECT_EQ(questions, answered);
+}
+
+TEST_F(CliVisionTest, WatchWithoutACameraSaysSo) {
+  const ProcessResult r = cli(
+      {"watch", path("vl.gguf"), "--mmproj", path("mm.gguf"), "--camera", "97", "-i", "anything"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("/dev/video97"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -54,9 +54,7 @@ void Session::truncate(int64_t n_keep) {
   decoder_.reset();
 }
 
-void Session::feed(std::span<const int32_t> tokens, const std::function<bool(float)>& progress) {
-  const int64_t n = static_cast<int64_t>(tokens.size());
-  if (n == 0) fail(ErrorCode::InvalidArgument, "no tokens to feed");
+void Session::check_token_ids(std::span<const int32_t> tokens) const {
   const int64_t n_vocab = model_.arch().dims().n_vocab;
   for (int32_t t : tokens) {
     if (t < 0 || t >= n_vocab) {
@@ -64,11 +62,21 @@ void Session::feed(std::span<const int32_t> tokens, const std::function<bool(flo
            fmt::format("token id {} is outside the vocabulary (0..{})", t, n_vocab - 1));
     }
   }
+}
+
+void Session::check_room_for(int64_t n) const {
   if (n_past_ + n > kv_.n_ctx()) {
     fail(ErrorCode::ContextFull,
          fmt::format("{} more tokens do not fit: the context holds {} of {} tokens", n, n_past_,
                      kv_.n_ctx()));
   }
+}
+
+void Session::feed(std::span<const int32_t> tokens, const std::function<bool(float)>& progress) {
+  const int64_t n = static_cast<int64_t>(tokens.size());
+  if (n == 0) fail(ErrorCode::InvalidArgument, "no tokens to feed");
+  check_token_ids(tokens);
+  check_room_for(n);
   Stopwatch watch;
   run_rows(tokens, nullptr,
            [&](int64_t done) { return !progress || progress(static_cast<float>(done) / n); });
@@ -94,16 +102,10 @@ int64_t Session::count_chunk_slots(std::span<const InputChunk> chunks) const {
 
 void Session::feed_chunks(std::span<const InputChunk> chunks,
                           const std::function<bool(float)>& progress) {
-  const int64_t n_vocab = model_.arch().dims().n_vocab;
   const int64_t expected_width = model_.arch().dims().n_embd * (1 + image_input_.n_deepstack);
   for (const InputChunk& c : chunks) {
     if (c.image == nullptr) {
-      for (int32_t t : c.tokens) {
-        if (t < 0 || t >= n_vocab) {
-          fail(ErrorCode::InvalidArgument,
-               fmt::format("token id {} is outside the vocabulary (0..{})", t, n_vocab - 1));
-        }
-      }
+      check_token_ids(c.tokens);
       continue;
     }
     if (!image_input_.accepted) {
@@ -123,11 +125,7 @@ void Session::feed_chunks(std::span<const InputChunk> chunks,
   }
   const int64_t total = count_chunk_slots(chunks);
   if (total == 0) fail(ErrorCode::InvalidArgument, "no input to feed");
-  if (n_past_ + total > kv_.n_ctx()) {
-    fail(ErrorCode::ContextFull,
-         fmt::format("{} more tokens do not fit: the context holds {} of {} tokens", total, n_past_,
-                     kv_.n_ctx()));
-  }
+  check_room_for(total);
 
   Stopwatch watch;
   const int64_t start = n_past_;

@@ -90,6 +90,10 @@ class Session {
   void reset_timings() { timings_ = {}; }
 
  private:
+  // Throw InvalidArgument for an id outside the vocabulary, ContextFull when
+  // n more slots do not fit.
+  void check_token_ids(std::span<const int32_t> tokens) const;
+  void check_room_for(int64_t n) const;
   // Runs rows [n_past, n_past + n) already validated: tokens, or image rows
   // with their rotary positions. progress gets rows done so far.
   void run_rows(std::span<const int32_t> tokens, const ImageRows* image,

@@ -4,13 +4,6 @@
 
 namespace mosaic::cli {
 
-std::string chat_user_turn(std::string_view text) {
-  std::string prompt = "<|im_start|>user\n";
-  prompt += text;
-  prompt += "<|im_end|>\n<|im_start|>assistant\n";
-  return prompt;
-}
-
 bool has_chat_template_tokens(const mosaic_model* model) {
   for (const char* marker : {"<|im_start|>", "<|im_end|>"}) {
     if (tokenize(model, marker, MOSAIC_TOKENIZE_PARSE_SPECIAL).size() != 1) return false;

@@ -4,13 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "app/core/engine_handles.h"
 #include "mosaic/engine.h"
 
 namespace mosaic::cli {
 
-// "<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n": a single
-// user turn, ready for the assistant's answer.
-std::string chat_user_turn(std::string_view text);
+using app::chatml_user_turn;
 
 // True when <|im_start|> and <|im_end|> are single control tokens of the model.
 bool has_chat_template_tokens(const mosaic_model* model);

@@ -61,7 +61,7 @@ std::vector<mosaic_token> prompt_tokens(const mosaic_model* model, const Generat
     fmt::print(stderr, "note: the model has no <|im_start|> token; feeding the prompt raw\n");
     return tokenize(model, text, flags);
   }
-  return tokenize(model, chat_user_turn(text), flags);
+  return tokenize(model, chatml_user_turn(text), flags);
 }
 
 PromptFeed feed_prompt(mosaic_session* session, const std::vector<mosaic_token>& prompt) {
@@ -226,6 +226,24 @@ void print_timings(const mosaic_session* session, const GenerationOutcome& outco
                describe(outcome.reason));
 }
 
+// After the prompt was fed (or interrupted): text or --top-logprobs lines.
+// n_prompt is the length of the last feed (0: unknown, read the last row).
+GenerationOutcome generate_after_prompt(const mosaic_model* model, mosaic_session* session,
+                                        const GenerateOptions& o, PromptFeed fed, size_t n_prompt,
+                                        Clock::time_point submitted) {
+  if (fed == PromptFeed::Interrupted) {
+    GenerationOutcome outcome;
+    outcome.reason = MOSAIC_STOP_CALLBACK;
+    outcome.interrupted = true;
+    return outcome;
+  }
+  if (o.output_mode() == OutputMode::Text) return generate_text(session, o, submitted);
+  if (o.all_positions) {
+    print_prompt_positions(session, mosaic_vocab_size(model), n_prompt, o.top_logprobs);
+  }
+  return generate_logprobs(model, session, o, n_prompt, submitted);
+}
+
 #ifdef MOSAIC_HAVE_MEDIA
 // Pictures: the prompt is text and images; time to first token counts from
 // before the pictures are encoded, as a user waits for both.
@@ -235,16 +253,11 @@ int run_generate_with_pictures(const GenerateOptions& o) {
   check(mosaic_session_set_sampler(session.get(), &o.sampling.sampler), "invalid sampler settings");
   const auto submitted = Clock::now();
   VisualPrompt visual(model.get(), o);
-  GenerationOutcome outcome;
-  if (!visual.feed(session.get())) {
-    outcome.reason = MOSAIC_STOP_CALLBACK;
-    outcome.interrupted = true;
-  } else if (o.output_mode() == OutputMode::Text) {
-    outcome = generate_text(session.get(), o, submitted);
-  } else {
-    // n_fed 0: index -1, the last row of the last feed (whatever its length).
-    outcome = generate_logprobs(model.get(), session.get(), o, 0, submitted);
-  }
+  const PromptFeed fed = visual.feed(session.get()) ? PromptFeed::Done : PromptFeed::Interrupted;
+  // 0 prompt tokens: the logits are read at index -1, the last row of the
+  // last feed (whatever its length), and no prompt positions are printed.
+  const GenerationOutcome outcome =
+      generate_after_prompt(model.get(), session.get(), o, fed, 0, submitted);
   visual.print_summary();
   print_timings(session.get(), outcome);
   return outcome.interrupted ? kExitInterrupted : kExitOk;
@@ -268,19 +281,9 @@ int run_generate(const GenerateOptions& o) {
 
   install_interrupt_handler();
   const auto submitted = Clock::now();
-  GenerationOutcome outcome;
-  if (feed_prompt(session.get(), prompt) == PromptFeed::Interrupted) {
-    outcome.reason = MOSAIC_STOP_CALLBACK;
-    outcome.interrupted = true;
-  } else if (o.output_mode() == OutputMode::Text) {
-    outcome = generate_text(session.get(), o, submitted);
-  } else {
-    if (o.all_positions) {
-      print_prompt_positions(session.get(), mosaic_vocab_size(model.get()), prompt.size(),
-                             o.top_logprobs);
-    }
-    outcome = generate_logprobs(model.get(), session.get(), o, prompt.size(), submitted);
-  }
+  const PromptFeed fed = feed_prompt(session.get(), prompt);
+  const GenerationOutcome outcome =
+      generate_after_prompt(model.get(), session.get(), o, fed, prompt.size(), submitted);
   print_timings(session.get(), outcome);
   return outcome.interrupted ? kExitInterrupted : kExitOk;
 }

@@ -58,26 +58,12 @@ std::vector<vp::VisualInput> load_inputs(const GenerateOptions& o) {
 
 VisualPrompt::VisualPrompt(const mosaic_model* model, const GenerateOptions& o)
     : state_(std::make_unique<VisualPromptState>()) {
-  mosaic_model_info info{};
-  check(mosaic_model_get_info(model, &info), "cannot read the model");
-  if (!info.image_input) {
-    throw CommandError(fmt::format(
-        "the model ({}) does not take pictures; use a vision model such as Qwen3-VL with its "
-        "mmproj file",
-        info.architecture));
-  }
   try {
     state_->encoder =
         std::make_unique<vp::ImageEncoder>(o.mmproj_path, o.sampling.session.n_threads);
+    state_->encoder->check_matches(model);
   } catch (const std::runtime_error& e) {
     throw CommandError(e.what());
-  }
-  const mosaic_mmproj_info& vi = state_->encoder->info();
-  if (vi.projection_dim != info.n_embd || vi.n_deepstack != info.n_deepstack) {
-    throw CommandError(fmt::format(
-        "{} does not belong to this model: it makes {}-wide embeddings with {} DeepStack "
-        "slices, the model takes {} with {}",
-        o.mmproj_path, vi.projection_dim, vi.n_deepstack, info.n_embd, info.n_deepstack));
   }
   state_->inputs = load_inputs(o);
 
@@ -105,7 +91,7 @@ VisualPrompt::VisualPrompt(const mosaic_model* model, const GenerateOptions& o)
   const std::string question =
       o.prompt_source == PromptSource::File ? read_text_file(o.prompt) : o.prompt;
   const std::string user = vp::user_text_with_media(state_->inputs, question);
-  state_->prompt = o.prompt_format == PromptFormat::Raw ? user : chat_user_turn(user);
+  state_->prompt = o.prompt_format == PromptFormat::Raw ? user : chatml_user_turn(user);
 }
 
 VisualPrompt::~VisualPrompt() = default;

@@ -17,6 +17,22 @@ void check(mosaic_status status, std::string_view what) {
   throw EngineError(status, message);
 }
 
+EngineProgress engine_progress(const std::function<bool(float)>& progress) {
+  if (!progress) return {};
+  // The C callback takes a void*; it only calls the function through it.
+  return {[](float fraction, void* user) {
+            return (*static_cast<const std::function<bool(float)>*>(user))(fraction) ? 0 : 1;
+          },
+          const_cast<void*>(static_cast<const void*>(&progress))};
+}
+
+std::string chatml_user_turn(std::string_view text) {
+  std::string prompt = "<|im_start|>user\n";
+  prompt += text;
+  prompt += "<|im_end|>\n<|im_start|>assistant\n";
+  return prompt;
+}
+
 ModelPtr load_model(const std::string& path, const LoadProgressFn& progress) {
   std::error_code error;
   if (!std::filesystem::exists(path, error)) {
@@ -26,12 +42,9 @@ ModelPtr load_model(const std::string& path, const LoadProgressFn& progress) {
     throw EngineError(MOSAIC_ERR_IO, "model path is a directory, not a .gguf file: " + path);
   }
   mosaic_model_params params = mosaic_model_default_params();
-  if (progress) {
-    params.progress = [](float fraction, void* user) {
-      return (*static_cast<const LoadProgressFn*>(user))(fraction) ? 0 : 1;
-    };
-    params.progress_user = const_cast<LoadProgressFn*>(&progress);
-  }
+  const EngineProgress reports = engine_progress(progress);
+  params.progress = reports.fn;
+  params.progress_user = reports.user;
   mosaic_model* model = nullptr;
   check(mosaic_model_load(path.c_str(), &params, &model), "cannot load model " + path);
   return ModelPtr(model);

@@ -37,6 +37,19 @@ using SessionPtr = std::unique_ptr<mosaic_session, SessionDeleter>;
 // Receives load progress in [0, 1]; returns false to cancel the load.
 using LoadProgressFn = std::function<bool(float)>;
 
+// The engine's C progress callback for a std::function that returns false
+// to cancel. `progress` must outlive the call the pair is passed to; an empty
+// function gives {nullptr, nullptr} (no reports).
+struct EngineProgress {
+  mosaic_progress_fn fn = nullptr;
+  void* user = nullptr;
+};
+EngineProgress engine_progress(const std::function<bool(float)>& progress);
+
+// "<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n": one user
+// turn in ChatML (Qwen3, Qwen3-VL), ready for the assistant's answer.
+std::string chatml_user_turn(std::string_view text);
+
 // Loads a model; a missing file or a directory is reported by name before the
 // engine is asked.
 ModelPtr load_model(const std::string& path, const LoadProgressFn& progress = {});

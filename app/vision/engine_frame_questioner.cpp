@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "app/core/engine_handles.h"
 #include "app/vision/media_marker.h"
 #include "app/vision/multimodal_prompt.h"
 
@@ -21,11 +22,6 @@ int on_token(mosaic_token, const char* text, size_t length, void* user) {
   return (*g->cancelled)() ? 1 : 0;
 }
 
-int on_progress(float, void* user) {
-  const auto* cancelled = static_cast<const std::function<bool()>*>(user);
-  return (*cancelled)() ? 1 : 0;
-}
-
 }  // namespace
 
 std::string picture_question_prompt(size_t n_pictures, const std::string& text) {
@@ -34,21 +30,14 @@ std::string picture_question_prompt(size_t n_pictures, const std::string& text) 
     user += kMediaMarker;
     user += '\n';
   }
-  return "<|im_start|>user\n" + user + text + "<|im_end|>\n<|im_start|>assistant\n";
+  return app::chatml_user_turn(user + text);
 }
 
 EngineFrameQuestioner::EngineFrameQuestioner(const mosaic_model* model,
                                              std::shared_ptr<ImageEncoder> encoder,
                                              const FrameQuestionerSettings& settings)
     : model_(model), encoder_(std::move(encoder)), settings_(settings) {
-  mosaic_model_info info{};
-  if (mosaic_model_get_info(model_, &info) != MOSAIC_OK || !info.image_input) {
-    throw std::runtime_error("the loaded model does not take pictures");
-  }
-  if (encoder_->info().projection_dim != info.n_embd ||
-      encoder_->info().n_deepstack != info.n_deepstack) {
-    throw std::runtime_error("the vision file does not belong to the loaded model");
-  }
+  encoder_->check_matches(model_);
   mosaic_session_params p = mosaic_session_default_params();
   p.n_ctx = settings_.n_ctx;
   p.n_threads = settings_.n_threads;
@@ -64,10 +53,11 @@ EngineFrameQuestioner::~EngineFrameQuestioner() { mosaic_session_free(session_);
 
 watch::FrameAnswer EngineFrameQuestioner::ask(const watch::FrameQuestion& question,
                                               const std::function<bool()>& cancelled) {
+  const std::function<bool(float)> go_on = [&cancelled](float) { return !cancelled(); };
   EncodedImages images;
   for (const media::RgbFrame& frame : question.frames) {
     try {
-      images.push_back(encoder_->encode(frame, [&cancelled](float) { return !cancelled(); }));
+      images.push_back(encoder_->encode(frame, go_on));
     } catch (const EncodeCancelled&) {
       throw watch::WatchCancelled();
     }
@@ -75,10 +65,9 @@ watch::FrameAnswer EngineFrameQuestioner::ask(const watch::FrameQuestion& questi
   const std::string prompt = picture_question_prompt(images.size(), question.text);
   mosaic_session_truncate(session_, 0);
   std::string message;
-  // The engine's C callback takes a void*; on_progress only reads through it.
-  void* cancel_user = const_cast<void*>(static_cast<const void*>(&cancelled));
+  const app::EngineProgress reports = app::engine_progress(go_on);
   const mosaic_status fed =
-      feed_prompt(session_, prompt, images, on_progress, cancel_user, &message);
+      feed_prompt(session_, prompt, images, reports.fn, reports.user, &message);
   if (fed == MOSAIC_ERR_CANCELLED) throw watch::WatchCancelled();
   if (fed != MOSAIC_OK) throw std::runtime_error("the model could not read the frames: " + message);
   Generation g{&cancelled, {}};

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string_view>
 
+#include "app/core/engine_handles.h"
 #include "app/store/attachment_files.h"
 
 namespace mosaic::vision_prompt {
@@ -17,19 +18,10 @@ std::string cache_key(const media::RgbFrame& frame) {
                          reinterpret_cast<const char*>(frame.pixels.data()), frame.pixels.size())));
 }
 
-struct ProgressBridge {
-  const std::function<bool(float)>* progress;
-};
-
-int bridge(float fraction, void* user) {
-  const auto* b = static_cast<ProgressBridge*>(user);
-  return (*b->progress && !(*b->progress)(fraction)) ? 1 : 0;
-}
-
 }  // namespace
 
 ImageEncoder::ImageEncoder(const std::string& mmproj_path, int n_threads, size_t cache_bytes)
-    : n_threads_(n_threads), cache_capacity_bytes_(cache_bytes) {
+    : path_(mmproj_path), n_threads_(n_threads), cache_capacity_bytes_(cache_bytes) {
   if (mosaic_mmproj_load(mmproj_path.c_str(), &mmproj_) != MOSAIC_OK) {
     throw std::runtime_error(
         fmt::format("cannot load the vision file {}: {}", mmproj_path, mosaic_last_error()));
@@ -38,6 +30,25 @@ ImageEncoder::ImageEncoder(const std::string& mmproj_path, int n_threads, size_t
 }
 
 ImageEncoder::~ImageEncoder() { mosaic_mmproj_free(mmproj_); }
+
+void ImageEncoder::check_matches(const mosaic_model* model) const {
+  mosaic_model_info m{};
+  if (mosaic_model_get_info(model, &m) != MOSAIC_OK) {
+    throw std::runtime_error(fmt::format("cannot read the model: {}", mosaic_last_error()));
+  }
+  if (!m.image_input) {
+    throw std::runtime_error(fmt::format(
+        "the model ({}) does not take pictures; use a vision model such as Qwen3-VL with its "
+        "mmproj file",
+        m.architecture));
+  }
+  if (info_.projection_dim != m.n_embd || info_.n_deepstack != m.n_deepstack) {
+    throw std::runtime_error(fmt::format(
+        "{} does not belong to this model: it makes {}-wide embeddings with {} DeepStack "
+        "slices, the model takes {} with {}",
+        path_, info_.projection_dim, info_.n_deepstack, m.n_embd, m.n_deepstack));
+  }
+}
 
 std::shared_ptr<const EncodedImage> ImageEncoder::find(const std::string& key) {
   std::lock_guard lock(mutex_);
@@ -70,10 +81,8 @@ std::shared_ptr<const EncodedImage> ImageEncoder::encode(const media::RgbFrame& 
     if (lookup) *lookup = CacheLookup::Hit;
     return cached;
   }
-  mosaic_image_params params{n_threads_, nullptr, nullptr};
-  ProgressBridge b{&progress};
-  params.progress = bridge;
-  params.progress_user = &b;
+  const app::EngineProgress reports = app::engine_progress(progress);
+  mosaic_image_params params{n_threads_, reports.fn, reports.user};
   mosaic_image_embedding embedding{};
   const auto start = std::chrono::steady_clock::now();
   const mosaic_status status =

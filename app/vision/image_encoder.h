@@ -58,6 +58,10 @@ class ImageEncoder {
 
   const mosaic_mmproj_info& info() const { return info_; }
 
+  // Throws std::runtime_error unless `model` takes pictures ("does not take
+  // pictures") made by this vision file ("does not belong to this model").
+  void check_matches(const mosaic_model* model) const;
+
   // The embedding of `frame`, from the cache or encoded now. progress
   // returns false to cancel (throws EncodeCancelled); other failures throw
   // std::runtime_error with the engine's message. lookup (may be null) says
@@ -72,6 +76,7 @@ class ImageEncoder {
   std::shared_ptr<const EncodedImage> find(const std::string& key);
   void remember(const std::string& key, std::shared_ptr<const EncodedImage> image);
 
+  std::string path_;
   mosaic_mmproj* mmproj_ = nullptr;
   mosaic_mmproj_info info_{};
   int n_threads_;

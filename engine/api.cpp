@@ -457,6 +457,20 @@ mosaic_status mosaic_mmproj_get_info(const mosaic_mmproj* mmproj, mosaic_mmproj_
   });
 }
 
+mosaic_status mosaic_image_token_grid(const mosaic_mmproj* mmproj, int32_t width, int32_t height,
+                                      int32_t* out_grid_w, int32_t* out_grid_h) {
+  if (mmproj == nullptr || out_grid_w == nullptr || out_grid_h == nullptr) {
+    return invalid("mmproj, out_grid_w and out_grid_h are required");
+  }
+  if (width < 1 || height < 1) return invalid("the picture must be at least 1x1 pixels");
+  return guarded([&] {
+    const mosaic::vision::PixelSize size = mmproj->impl->input_size(width, height);
+    const int64_t factor = mmproj->impl->hparams().pixel_factor();
+    *out_grid_w = static_cast<int32_t>(size.width_px / factor);
+    *out_grid_h = static_cast<int32_t>(size.height_px / factor);
+  });
+}
+
 mosaic_status mosaic_image_encode(const mosaic_mmproj* mmproj, const uint8_t* rgb, size_t n_bytes,
                                   int32_t width, int32_t height, const mosaic_image_params* params,
                                   mosaic_image_embedding* out) {
@@ -499,8 +513,11 @@ struct ConvertedChunks {
   std::vector<mosaic::InputChunk> chunks;
 };
 
+// Counting needs an image's grid only; feeding needs its rows.
+enum class ImageRowsNeeded { Yes, No };
+
 ConvertedChunks convert_chunks(const mosaic::Session& session, const mosaic_chunk* chunks,
-                               size_t n_chunks) {
+                               size_t n_chunks, ImageRowsNeeded rows_needed) {
   ConvertedChunks out;
   out.rows.reserve(n_chunks);
   out.chunks.reserve(n_chunks);
@@ -514,10 +531,17 @@ ConvertedChunks convert_chunks(const mosaic::Session& session, const mosaic_chun
       chunk.tokens = session.model().tokenizer().encode(
           std::string_view(c.text ? c.text : "", c.text_len), mosaic::tok::AddSpecial::No,
           mosaic::tok::ParseSpecial::Yes);
+    } else if (c.type == MOSAIC_CHUNK_TOKENS) {
+      if (c.tokens == nullptr && c.n_tokens > 0) {
+        mosaic::fail(mosaic::ErrorCode::InvalidArgument,
+                     fmt::format("chunk {}: tokens is NULL", i));
+      }
+      if (c.n_tokens > 0) chunk.tokens.assign(c.tokens, c.tokens + c.n_tokens);
     } else if (c.type == MOSAIC_CHUNK_IMAGE) {
       const mosaic_image_embedding* e = c.image;
-      if (e == nullptr || e->data == nullptr || e->n_tokens <= 0 ||
-          e->n_tokens != e->grid_w * e->grid_h) {
+      const bool no_rows =
+          e != nullptr && e->data == nullptr && rows_needed == ImageRowsNeeded::Yes;
+      if (e == nullptr || no_rows || e->n_tokens <= 0 || e->n_tokens != e->grid_w * e->grid_h) {
         mosaic::fail(mosaic::ErrorCode::InvalidArgument,
                      fmt::format("chunk {}: not an encoded image", i));
       }
@@ -541,7 +565,8 @@ mosaic_status mosaic_session_feed_chunks(mosaic_session* session, const mosaic_c
     return invalid("session and chunks are required");
   }
   return guarded([&] {
-    const ConvertedChunks converted = convert_chunks(*session->impl, chunks, n_chunks);
+    const ConvertedChunks converted =
+        convert_chunks(*session->impl, chunks, n_chunks, ImageRowsNeeded::Yes);
     session->impl->feed_chunks(converted.chunks, progress_adapter(progress, progress_user));
   });
 }
@@ -552,7 +577,8 @@ mosaic_status mosaic_session_count_chunks(const mosaic_session* session, const m
     return invalid("session, chunks and out_slots are required");
   }
   return guarded([&] {
-    const ConvertedChunks converted = convert_chunks(*session->impl, chunks, n_chunks);
+    const ConvertedChunks converted =
+        convert_chunks(*session->impl, chunks, n_chunks, ImageRowsNeeded::No);
     *out_slots = static_cast<size_t>(session->impl->count_chunk_slots(converted.chunks));
   });
 }

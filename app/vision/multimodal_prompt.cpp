@@ -17,11 +17,12 @@ std::vector<mosaic_chunk> prompt_chunks(std::string_view prompt, const EncodedIm
   std::vector<mosaic_chunk> chunks;
   for (size_t i = 0; i < pieces.size(); ++i) {
     if (!pieces[i].empty()) {
-      chunks.push_back({MOSAIC_CHUNK_TEXT, pieces[i].data(), pieces[i].size(), nullptr});
+      chunks.push_back(
+          {MOSAIC_CHUNK_TEXT, pieces[i].data(), pieces[i].size(), nullptr, nullptr, 0});
     }
     if (i < images.size()) {
       if (!images[i]) throw std::invalid_argument("a picture is missing its embedding");
-      chunks.push_back({MOSAIC_CHUNK_IMAGE, nullptr, 0, &images[i]->embedding()});
+      chunks.push_back({MOSAIC_CHUNK_IMAGE, nullptr, 0, &images[i]->embedding(), nullptr, 0});
     }
   }
   return chunks;

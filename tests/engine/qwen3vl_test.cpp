@@ -53,10 +53,13 @@ std::vector<int32_t> tokenize(const mosaic_model* model, const std::string& text
 
 // Borrows the text: pass literals or strings that outlive the chunk.
 mosaic_chunk text_chunk(std::string_view text) {
-  return {MOSAIC_CHUNK_TEXT, text.data(), text.size(), nullptr};
+  return {MOSAIC_CHUNK_TEXT, text.data(), text.size(), nullptr, nullptr, 0};
+}
+mosaic_chunk token_chunk(const std::vector<int32_t>& ids) {
+  return {MOSAIC_CHUNK_TOKENS, nullptr, 0, nullptr, ids.data(), ids.size()};
 }
 mosaic_chunk image_chunk(const FakeImage& image) {
-  return {MOSAIC_CHUNK_IMAGE, nullptr, 0, &image.embedding};
+  return {MOSAIC_CHUNK_IMAGE, nullptr, 0, &image.embedding, nullptr, 0};
 }
 
 // Builds the reference's inputs for text / image pieces with the positions
@@ -250,6 +253,50 @@ TEST_F(Qwen3VlTest, TruncateAfterImageKeepsPositions) {
   ASSERT_EQ(mosaic_session_feed(s.get(), tail_ids.data(), tail_ids.size(), nullptr, nullptr),
             MOSAIC_OK);
   EXPECT_LT(relative_error(last_logits(s.get()), first), 1e-6);
+}
+
+// Token chunks resume text part-way (a chat whose prompt start is cached):
+// text split into token chunks around an image gives the same logits as
+// text chunks, and counting needs only the image's grid.
+TEST_F(Qwen3VlTest, TokenChunksEqualTextChunksAndCountingNeedsNoRows) {
+  write(DType::F32);
+  const FakeImage image(3, 2, static_cast<int32_t>(spec_.n_embd), 2, 21);
+  const std::string before = "look at this ", after = " and tell me";
+  SessionPtr by_text = session();
+  const mosaic_chunk text_chunks[] = {text_chunk(before), image_chunk(image), text_chunk(after)};
+  ASSERT_EQ(mosaic_session_feed_chunks(by_text.get(), text_chunks, 3, nullptr, nullptr), MOSAIC_OK);
+
+  const std::vector<int32_t> before_ids = tokenize(model_.get(), before);
+  const std::vector<int32_t> after_ids = tokenize(model_.get(), after);
+  ASSERT_GT(before_ids.size(), 2u);
+  const std::vector<int32_t> head(before_ids.begin(), before_ids.begin() + 2);
+  const std::vector<int32_t> rest(before_ids.begin() + 2, before_ids.end());
+  SessionPtr by_tokens = session();
+  ASSERT_EQ(mosaic_session_feed(by_tokens.get(), head.data(), head.size(), nullptr, nullptr),
+            MOSAIC_OK);
+  const mosaic_chunk token_chunks[] = {token_chunk(rest), image_chunk(image),
+                                       token_chunk(after_ids)};
+  ASSERT_EQ(mosaic_session_feed_chunks(by_tokens.get(), token_chunks, 3, nullptr, nullptr),
+            MOSAIC_OK);
+  EXPECT_EQ(mosaic_session_n_past(by_tokens.get()), mosaic_session_n_past(by_text.get()));
+  EXPECT_LT(relative_error(last_logits(by_tokens.get()), last_logits(by_text.get())), 1e-6);
+
+  mosaic_image_embedding grid_only = image.embedding;
+  grid_only.data = nullptr;
+  const mosaic_chunk counted[] = {token_chunk(before_ids),
+                                  {MOSAIC_CHUNK_IMAGE, nullptr, 0, &grid_only, nullptr, 0},
+                                  text_chunk(after)};
+  size_t slots = 0;
+  ASSERT_EQ(mosaic_session_count_chunks(by_text.get(), counted, 3, &slots), MOSAIC_OK)
+      << mosaic_last_error();
+  EXPECT_EQ(static_cast<int32_t>(slots), mosaic_session_n_past(by_text.get()));
+  // Feeding still needs the rows.
+  EXPECT_EQ(mosaic_session_feed_chunks(by_text.get(), counted, 3, nullptr, nullptr),
+            MOSAIC_ERR_INVALID_ARGUMENT);
+  const int32_t bad_id = 1 << 30;
+  const mosaic_chunk bad_tokens = {MOSAIC_CHUNK_TOKENS, nullptr, 0, nullptr, &bad_id, 1};
+  EXPECT_EQ(mosaic_session_feed_chunks(by_text.get(), &bad_tokens, 1, nullptr, nullptr),
+            MOSAIC_ERR_INVALID_ARGUMENT);
 }
 
 TEST_F(Qwen3VlTest, NextPositionFollowsTheGridRule) {

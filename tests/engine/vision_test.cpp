@@ -254,6 +254,23 @@ TEST(VisionApi, EncodeMatchesEncoderAndReportsErrors) {
       max_diff = std::max(max_diff, std::abs(e.data[t * e.row_width + c] -
                                              want[static_cast<size_t>(t)][static_cast<size_t>(c)]));
   EXPECT_LT(max_diff, 1e-4);
+  // The grid is known before encoding, for this and other shapes.
+  int32_t grid_w = 0, grid_h = 0;
+  ASSERT_EQ(mosaic_image_token_grid(mm, 40, 24, &grid_w, &grid_h), MOSAIC_OK);
+  EXPECT_EQ(grid_w, e.grid_w);
+  EXPECT_EQ(grid_h, e.grid_h);
+  for (const auto& [w, h] : {std::pair{7, 61}, std::pair{90, 13}, std::pair{1, 1}}) {
+    const ReferenceImage other = random_image(w, h, 3);
+    mosaic_image_embedding o{};
+    ASSERT_EQ(mosaic_image_encode(mm, other.rgb.data(), other.rgb.size(), w, h, &params, &o),
+              MOSAIC_OK)
+        << w << "x" << h << ": " << mosaic_last_error();
+    ASSERT_EQ(mosaic_image_token_grid(mm, w, h, &grid_w, &grid_h), MOSAIC_OK);
+    EXPECT_EQ(grid_w, o.grid_w) << w << "x" << h;
+    EXPECT_EQ(grid_h, o.grid_h) << w << "x" << h;
+    mosaic_image_embedding_free(&o);
+  }
+  EXPECT_EQ(mosaic_image_token_grid(mm, 0, 24, &grid_w, &grid_h), MOSAIC_ERR_INVALID_ARGUMENT);
   mosaic_image_embedding_free(&e);
   EXPECT_EQ(e.data, nullptr);
   mosaic_image_embedding_free(&e);  // twice is harmless

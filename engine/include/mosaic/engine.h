@@ -285,6 +285,13 @@ typedef struct mosaic_mmproj_info {
 
 mosaic_status mosaic_mmproj_get_info(const mosaic_mmproj* mmproj, mosaic_mmproj_info* out_info);
 
+/* The merged token grid a width x height picture encodes to (what
+ * mosaic_image_encode's result will have as grid_w, grid_h), computed
+ * without encoding, so a caller can plan the context first.
+ * MOSAIC_ERR_INVALID_ARGUMENT for a size below 1x1. Thread-safe. */
+mosaic_status mosaic_image_token_grid(const mosaic_mmproj* mmproj, int32_t width, int32_t height,
+                                      int32_t* out_grid_w, int32_t* out_grid_h);
+
 typedef struct mosaic_image_params {
   int32_t n_threads;           /* 0: mosaic_physical_core_count() */
   mosaic_progress_fn progress; /* may be NULL; non-zero return cancels */
@@ -314,7 +321,11 @@ void mosaic_image_embedding_free(mosaic_image_embedding* embedding);
 
 /* ---- Multimodal input ----------------------------------------------------- */
 
-typedef enum mosaic_chunk_type { MOSAIC_CHUNK_TEXT = 0, MOSAIC_CHUNK_IMAGE = 1 } mosaic_chunk_type;
+typedef enum mosaic_chunk_type {
+  MOSAIC_CHUNK_TEXT = 0,
+  MOSAIC_CHUNK_IMAGE = 1,
+  MOSAIC_CHUNK_TOKENS = 2
+} mosaic_chunk_type;
 
 /* A piece of a prompt. Text is UTF-8, tokenized with
  * MOSAIC_TOKENIZE_PARSE_SPECIAL (control tokens such as <|im_start|> in the
@@ -323,12 +334,16 @@ typedef enum mosaic_chunk_type { MOSAIC_CHUNK_TEXT = 0, MOSAIC_CHUNK_IMAGE = 1 }
  * around it (Qwen3-VL: <|vision_start|> ... <|vision_end|>) and gives its
  * rows the model's image positions (Qwen3-VL: time, row, column; the text
  * after it continues at max(grid_w, grid_h) past the image's start).
- * The chunk only borrows the text and the embedding. */
+ * Tokens are ids already tokenized (mosaic_tokenize), for a caller that
+ * resumes part-way through text whose start is already in the KV cache.
+ * The chunk only borrows the text, the tokens and the embedding. */
 typedef struct mosaic_chunk {
   mosaic_chunk_type type;
   const char* text;
   size_t text_len;
   const mosaic_image_embedding* image;
+  const mosaic_token* tokens;
+  size_t n_tokens;
 } mosaic_chunk;
 
 /* Feeds the chunks in order, all or nothing, like mosaic_session_feed:
@@ -342,7 +357,9 @@ mosaic_status mosaic_session_feed_chunks(mosaic_session* session, const mosaic_c
                                          void* progress_user);
 
 /* Context slots the chunks would take (text tokens, image rows and wrapper
- * tokens), for deciding what fits before feeding. */
+ * tokens), for deciding what fits before feeding. An image chunk needs only
+ * n_tokens, grid_w and grid_h here (data may be NULL), so the room for a
+ * picture can be counted before it is encoded (mosaic_image_token_grid). */
 mosaic_status mosaic_session_count_chunks(const mosaic_session* session, const mosaic_chunk* chunks,
                                           size_t n_chunks, size_t* out_slots);
 

@@ -12,7 +12,8 @@ find_package(CLI11 REQUIRED)
 find_package(nlohmann_json REQUIRED)
 
 # Logging set-up shared by every program (no Qt).
-add_library(mosaic_app_core STATIC core/engine_handles.cpp core/human_units.cpp core/logging.cpp)
+add_library(mosaic_app_core STATIC core/engine_handles.cpp core/human_units.cpp core/logging.cpp
+  core/media_marker.cpp)
 target_include_directories(mosaic_app_core PUBLIC ${MOSAIC_ROOT})
 target_link_libraries(mosaic_app_core PUBLIC mosaic_engine spdlog::spdlog fmt::fmt)
 target_compile_options(mosaic_app_core PRIVATE ${MOSAIC_WARNINGS})
@@ -23,6 +24,7 @@ add_library(mosaic_turns STATIC
   turns/chat_engine.cpp
   turns/context_policy.cpp
   turns/model_chat_template.cpp
+  turns/prompt_layout.cpp
   turns/prompt_reuse.cpp
   turns/reasoning_splitter.cpp
   turns/turn_runner.cpp

@@ -22,6 +22,8 @@
 #include "app/turns/turn_runner.h"
 #ifdef MOSAIC_HAVE_MEDIA
 #include "app/turns/attachment_import.h"
+#include "app/vision/attachment_pictures.h"
+#include "app/vision/vision_file_finder.h"
 #endif
 
 namespace mosaic::cli {
@@ -29,6 +31,7 @@ namespace {
 
 struct ChatOptions {
   std::string model_path;
+  std::string mmproj_path;  // empty: look beside the model when it takes pictures
   std::string db_path;
   int64_t conversation_id = 0;  // 0: a new conversation
   std::string system_prompt;
@@ -42,7 +45,8 @@ const char* kHelp =
     "Type a message and press Enter (end a line with \\ to continue it on the next).\n"
     "  /regen         another reply to your last message (the old one stays as a branch)\n"
     "  /edit TEXT     rewrite your last message as a new branch and get a reply\n"
-    "  /attach FILE   attach a document (PDF, DOCX, ODT, text) or picture to your next message\n"
+    "  /attach FILE   attach a document (PDF, DOCX, ODT, text), picture or video to your next\n"
+    "                 message (a vision model sees pictures, video frames and PDF pages)\n"
     "  /continue      resume a reply that was stopped\n"
     "  /new           start a new conversation\n"
     "  /quit          leave (Ctrl+D too); Ctrl+C stops a reply\n";
@@ -93,6 +97,17 @@ class ChatLoop {
     if (!engine_.chat_template().problem().empty()) {
       fmt::print(stderr, "note: {}\n", engine_.chat_template().problem());
     }
+#ifdef MOSAIC_HAVE_MEDIA
+    vision_prompt::VisionPairing vision = vision_prompt::pair_vision_file(
+        model, o.model_path, o.mmproj_path, o.sampling.session.n_threads);
+    if (!vision.note.empty()) fmt::print(stderr, "{}\n", vision.note);
+    if (vision.encoder) {
+      engine_.set_picture_source(
+          std::make_shared<vision_prompt::AttachmentPictures>(std::move(vision.encoder)));
+    }
+#else
+    if (!o.mmproj_path.empty()) throw UsageError("this build has no media support for --mmproj");
+#endif
   }
 
   void open_conversation() {
@@ -183,6 +198,11 @@ class ChatLoop {
     e.on_text = [this](const turns::SplitText& piece) { printer_.print(piece); };
     e.on_notice = [](const std::string& notice) { fmt::print(stderr, "note: {}\n", notice); };
     e.should_stop = [] { return interrupt_requested(); };
+    e.on_picture_progress = [](int index, int count, float fraction) {
+      if (fraction == 0.0f)
+        fmt::print(stderr, "looking at picture {} of {}...\n", index + 1, count);
+      return true;
+    };
     return e;
   }
 
@@ -195,9 +215,14 @@ class ChatLoop {
     }
     const auto& r = outcome.result;
     const double tps = r.generation_ms > 0 ? r.completion_tokens * 1000.0 / r.generation_ms : 0;
+    const std::string pictures =
+        r.prompt_pictures == 0 ? ""
+                               : fmt::format(", {} picture(s), {} encoded in {:.0f} ms",
+                                             r.prompt_pictures, r.encoded_pictures, r.encode_ms);
     fmt::print(
-        stderr, "[{} tokens, {:.1f} tok/s, first token {:.0f} ms, prompt {} ({} cached){}]\n",
+        stderr, "[{} tokens, {:.1f} tok/s, first token {:.0f} ms, prompt {} ({} cached){}{}]\n",
         r.completion_tokens, tps, r.time_to_first_token_ms, r.prompt_tokens, r.reused_prompt_tokens,
+        pictures,
         outcome.status == store::MessageStatus::Incomplete ? "; incomplete: /continue resumes it"
                                                            : "");
   }
@@ -255,6 +280,9 @@ Subcommand add_chat_command(CLI::App& parent) {
   app->add_option("--conversation", options->conversation_id,
                   "Continue conversation ID (see `history list`)");
   app->add_option("--system", options->system_prompt, "System prompt of a new conversation");
+  app->add_option("--mmproj", options->mmproj_path,
+                  "Vision file (mmproj .gguf) of a vision model; by default one beside the model "
+                  "is used");
   add_thinking_option(*app, options->thinking);
   app->add_flag("--chatml", options->chatml, "Use the ChatML template instead of the model's");
   app->add_option("-n,--n-predict", options->max_reply_tokens, "Tokens per reply at most")

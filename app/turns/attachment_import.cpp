@@ -9,6 +9,7 @@
 
 #include "media/core/media_error.h"
 #include "media/decode/image_decoder.h"
+#include "media/decode/media_probe.h"
 #include "media/documents/document_loader.h"
 
 namespace mosaic::turns {
@@ -22,6 +23,7 @@ std::string lower_extension(const std::filesystem::path& file) {
 }
 
 bool is_picture(const std::string& mime) { return mime.starts_with("image/"); }
+bool is_video(const std::string& mime) { return mime.starts_with("video/"); }
 
 // Passages joined with "[page N]" markers where the document has pages.
 std::string text_with_pages(const media::DocumentText& doc) {
@@ -49,7 +51,7 @@ std::string cut_utf8(std::string text, size_t max_bytes) {
 }  // namespace
 
 std::string mime_type_for(const std::filesystem::path& file) {
-  static const std::array<std::pair<const char*, const char*>, 22> kTypes = {{
+  static const std::array<std::pair<const char*, const char*>, 28> kTypes = {{
       {".png", "image/png"},
       {".jpg", "image/jpeg"},
       {".jpeg", "image/jpeg"},
@@ -59,6 +61,12 @@ std::string mime_type_for(const std::filesystem::path& file) {
       {".tif", "image/tiff"},
       {".tiff", "image/tiff"},
       {".pdf", "application/pdf"},
+      {".mp4", "video/mp4"},
+      {".m4v", "video/mp4"},
+      {".mov", "video/quicktime"},
+      {".mkv", "video/x-matroska"},
+      {".webm", "video/webm"},
+      {".avi", "video/x-msvideo"},
       {".txt", "text/plain"},
       {".md", "text/markdown"},
       {".csv", "text/csv"},
@@ -96,6 +104,18 @@ ImportedAttachment import_attachment(store::ConversationStore& store,
     const media::ImageHeader header = media::read_image_file_header(file);
     info.metadata_json = fmt::format(R"({{"width":{},"height":{}}})", header.width, header.height);
     note = "picture stored with the message (a vision model is needed to see it)";
+  } else if (is_video(info.mime_type)) {
+    const media::MediaInfo probe = media::media_info(file);
+    const media::StreamInfo* video = probe.first_stream(media::StreamKind::Video);
+    if (video == nullptr || video->still_image) {
+      throw media::MediaError(media::MediaErrorKind::Unsupported,
+                              fmt::format("{} has no video stream", file.string()));
+    }
+    info.metadata_json = fmt::format(R"({{"width":{},"height":{},"duration_ms":{}}})", video->width,
+                                     video->height, probe.duration_ms);
+    note = fmt::format(
+        "video stored with the message ({:.1f} s; a vision model sees frames sampled from it)",
+        static_cast<double>(probe.duration_ms) / 1000.0);
   } else {
     media::DocumentOptions doc_options;
     doc_options.scanned_pages = options.scanned_pages == ScannedPages::Ocr

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "app/core/media_marker.h"
 #include "app/turns/prompt_reuse.h"
 
 namespace mosaic::turns {
@@ -33,7 +34,7 @@ struct GenerateState {
   ReasoningSplitter splitter;
   const TurnCallbacks* callbacks;
   TurnResult* result;
-  std::vector<mosaic_token>* cached_tokens;
+  std::vector<int64_t>* cached_slots;
   Clock::time_point start;
   bool first = true;
 };
@@ -52,7 +53,7 @@ int on_token(mosaic_token token, const char* text, size_t len, void* user) {
     state.result->time_to_first_token_ms = ms_between(state.start, Clock::now());
     state.first = false;
   }
-  if (token >= 0) state.cached_tokens->push_back(token);
+  if (token >= 0) state.cached_slots->push_back(token);
   deliver(state, state.splitter.push(std::string_view(text, len)));
   const bool stop = state.callbacks->should_stop && state.callbacks->should_stop();
   return stop ? 1 : 0;
@@ -80,13 +81,67 @@ ChatEngine::ChatEngine(const mosaic_model* model, const mosaic_session_params& p
 
 int32_t ChatEngine::context_length() const { return mosaic_session_n_ctx(session_.get()); }
 
-void ChatEngine::feed_prompt(const std::vector<mosaic_token>& prompt,
-                             const TurnCallbacks& callbacks, TurnResult& result) {
+PromptLayout ChatEngine::lay_out(const std::string& prompt_text,
+                                 const std::vector<PromptMessage>& messages) const {
+  std::vector<const PromptPicture*> pictures;
+  for (const PromptMessage& m : messages) {
+    for (const PromptPicture& p : m.pictures) pictures.push_back(&p);
+  }
+  if (!pictures.empty() && !pictures_) {
+    throw TurnError(
+        "This model cannot see pictures: load a vision model with its mmproj file, or remove the "
+        "pictures from the message.");
+  }
+  return lay_out_prompt(model_, session_.get(), prompt_text, pictures);
+}
+
+bool ChatEngine::encode_pictures(const std::vector<const LaidOutPicture*>& todo,
+                                 std::vector<std::shared_ptr<const mosaic_image_embedding>>& out,
+                                 const TurnCallbacks& callbacks, TurnResult& result) {
+  const Clock::time_point start = Clock::now();
+  for (size_t i = 0; i < todo.size(); ++i) {
+    const PromptPicture& picture = *todo[i]->picture;
+    const auto progress = [&](float fraction) {
+      if (callbacks.should_stop && callbacks.should_stop()) return false;
+      return !callbacks.on_picture_progress ||
+             callbacks.on_picture_progress(static_cast<int>(i), static_cast<int>(todo.size()),
+                                           fraction);
+    };
+    std::shared_ptr<const mosaic_image_embedding> embedding;
+    try {
+      embedding = pictures_->encode(picture, progress);
+    } catch (const std::exception& e) {
+      throw TurnError(fmt::format("cannot look at {}: {}", picture.source_name, e.what()));
+    }
+    if (!embedding) return false;
+    if (embedding->grid_w != picture.grid_w || embedding->grid_h != picture.grid_h) {
+      throw TurnError(fmt::format("{} encoded to {}x{} tokens, not the planned {}x{}",
+                                  picture.source_name, embedding->grid_w, embedding->grid_h,
+                                  picture.grid_w, picture.grid_h));
+    }
+    out.push_back(std::move(embedding));
+    ++result.encoded_pictures;
+  }
+  result.encode_ms = ms_between(start, Clock::now());
+  return true;
+}
+
+void ChatEngine::feed_prompt(const PromptLayout& prompt, const TurnCallbacks& callbacks,
+                             TurnResult& result) {
   mosaic_session* session = session_.get();
-  const ReusePlan reuse = plan_prompt_reuse(cached_tokens_, prompt);
+  const ReusePlan reuse = plan_prompt_reuse(cached_slots_, prompt.slot_keys);
+  const std::vector<const LaidOutPicture*> todo = pictures_from(prompt, reuse.feed_from);
+  // Encode before touching the cache: a cancelled or failed encode leaves
+  // the session as it was.
+  std::vector<std::shared_ptr<const mosaic_image_embedding>> embeddings;
+  if (!encode_pictures(todo, embeddings, callbacks, result)) {
+    result.finish = TurnFinish::Stopped;
+    return;
+  }
+
   app::check(mosaic_session_truncate(session, static_cast<int32_t>(reuse.keep)),
              "cannot reuse the cached prompt");
-  cached_tokens_.resize(reuse.keep);
+  cached_slots_.resize(reuse.keep);
   result.reused_prompt_tokens = reuse.keep;
 
   const auto progress = [](float fraction, void* user) {
@@ -95,16 +150,18 @@ void ChatEngine::feed_prompt(const std::vector<mosaic_token>& prompt,
     if (cb->on_prompt_progress && !cb->on_prompt_progress(fraction)) return 1;
     return 0;
   };
-  const size_t n_new = prompt.size() - reuse.feed_from;
-  const mosaic_status status =
-      mosaic_session_feed(session, prompt.data() + reuse.feed_from, n_new, progress,
-                          const_cast<TurnCallbacks*>(&callbacks));
+  std::vector<const mosaic_image_embedding*> rows;
+  for (const auto& e : embeddings) rows.push_back(e.get());
+  const std::vector<mosaic_chunk> chunks = chunks_from(prompt, reuse.feed_from, rows);
+  const mosaic_status status = mosaic_session_feed_chunks(
+      session, chunks.data(), chunks.size(), progress, const_cast<TurnCallbacks*>(&callbacks));
   if (status == MOSAIC_ERR_CANCELLED) {
     result.finish = TurnFinish::Stopped;  // the session is back to the kept prefix
     return;
   }
   app::check(status, "cannot process the prompt");
-  cached_tokens_.insert(cached_tokens_.end(), prompt.begin() + reuse.feed_from, prompt.end());
+  cached_slots_.insert(cached_slots_.end(), prompt.slot_keys.begin() + reuse.feed_from,
+                       prompt.slot_keys.end());
 }
 
 TurnResult ChatEngine::respond(const std::vector<PromptMessage>& branch,
@@ -116,7 +173,7 @@ TurnResult ChatEngine::respond(const std::vector<PromptMessage>& branch,
 
   const auto count_tokens = [&](const std::vector<PromptMessage>& messages) {
     const std::string text = template_.render(messages, settings.thinking, GenerationPrompt::Add);
-    return static_cast<int64_t>(app::tokenize(model_, text, MOSAIC_TOKENIZE_PARSE_SPECIAL).size());
+    return lay_out(text, messages).size();
   };
   ContextBudget budget{n_ctx, std::min<int64_t>(settings.reply_reserve_tokens, n_ctx / 2)};
   auto planned = plan_context(branch, budget, count_tokens);
@@ -130,7 +187,8 @@ TurnResult ChatEngine::respond(const std::vector<PromptMessage>& branch,
   StreamStart stream_start = stream_start_for_prompt(prompt_text, template_.reasoning_markers());
   ReasoningMarkers splitter_markers = template_.reasoning_markers();
   if (continue_from) {
-    prompt_text += continuation_text(*continue_from, template_.reasoning_markers(), stream_start);
+    prompt_text += app::without_media_markers(
+        continuation_text(*continue_from, template_.reasoning_markers(), stream_start));
     result.reasoning = continue_from->reasoning;
     result.answer = continue_from->answer;
     if (!continue_from->answer.empty()) {
@@ -139,14 +197,14 @@ TurnResult ChatEngine::respond(const std::vector<PromptMessage>& branch,
       stream_start = StreamStart::InReasoning;
     }
   }
-  const std::vector<mosaic_token> prompt =
-      app::tokenize(model_, prompt_text, MOSAIC_TOKENIZE_PARSE_SPECIAL);
-  if (prompt.empty()) throw TurnError("the rendered prompt is empty");
-  if (static_cast<int64_t>(prompt.size()) >= n_ctx) {
+  const PromptLayout prompt = lay_out(prompt_text, plan.messages);
+  if (prompt.size() == 0) throw TurnError("the rendered prompt is empty");
+  if (prompt.size() >= n_ctx) {
     throw TurnError(
         fmt::format("the prompt needs {} tokens; the context holds {}", prompt.size(), n_ctx));
   }
-  result.prompt_tokens = static_cast<int64_t>(prompt.size());
+  result.prompt_tokens = prompt.size();
+  result.prompt_pictures = static_cast<int64_t>(prompt.pictures.size());
 
   mosaic_session_reset_timings(session);
   feed_prompt(prompt, callbacks, result);
@@ -154,7 +212,7 @@ TurnResult ChatEngine::respond(const std::vector<PromptMessage>& branch,
 
   app::check(mosaic_session_set_sampler(session, &settings.sampler), "cannot set up sampling");
   GenerateState state{ReasoningSplitter(splitter_markers, stream_start), &callbacks, &result,
-                      &cached_tokens_, start};
+                      &cached_slots_, start};
   mosaic_stop_reason reason = MOSAIC_STOP_END_OF_GENERATION;
   const mosaic_status status =
       mosaic_session_generate(session, settings.max_reply_tokens, &on_token, &state, &reason);
@@ -162,9 +220,9 @@ TurnResult ChatEngine::respond(const std::vector<PromptMessage>& branch,
 
   // Keep the mirror of the KV cache exact whatever generate fed.
   const auto n_past = static_cast<size_t>(mosaic_session_n_past(session));
-  if (cached_tokens_.size() > n_past) cached_tokens_.resize(n_past);
-  if (cached_tokens_.size() < n_past) {
-    mosaic_session_truncate(session, static_cast<int32_t>(cached_tokens_.size()));
+  if (cached_slots_.size() > n_past) cached_slots_.resize(n_past);
+  if (cached_slots_.size() < n_past) {
+    mosaic_session_truncate(session, static_cast<int32_t>(cached_slots_.size()));
   }
   app::check(status, "generation failed");
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/store/store_types.h"
+#include "app/turns/prompt_pictures.h"
 
 namespace mosaic::turns {
 
@@ -25,6 +26,9 @@ struct PromptMessage {
   Role role = Role::User;
   std::string content;
   std::string reasoning;  // earlier reasoning, for templates that show it
+  // Pictures the model sees with this message; `content` holds one media
+  // marker (app/core/media_marker.h) for each, in the same order.
+  std::vector<PromptPicture> pictures;
 };
 
 struct ContextBudget {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "app/core/media_marker.h"
+#include "app/store/attachment_files.h"
 #include "app/turns/write_throttle.h"
 
 namespace mosaic::turns {
@@ -12,16 +14,41 @@ store::MessageStatus status_for(TurnFinish finish) {
                                         : store::MessageStatus::Incomplete;
 }
 
-// The text a user message contributes to the prompt: what was typed, then the
-// text extracted from each attached document, labelled by file name.
-std::string user_content_with_attachments(const store::Message& message,
-                                          const std::vector<store::Attachment>& attachments) {
-  std::string content = message.content;
+bool is_visual(const store::Attachment& a) {
+  return a.mime_type.starts_with("image/") || a.mime_type.starts_with("video/");
+}
+
+// What a user message puts in the prompt: the pictures its attachments show
+// (each on a line, after its label, as a media marker), what was typed, then
+// the text extracted from each attached document, labelled by file name.
+// Markers in stored text are broken up first: only this function places them.
+// Without a picture source, pictures and videos are named, with the reason
+// the model does not see them.
+PromptMessage user_prompt_message(const store::Message& message,
+                                  const std::vector<store::Attachment>& attachments,
+                                  const std::filesystem::path& attachments_dir,
+                                  PictureSource* pictures) {
+  PromptMessage p{Role::User, "", "", {}};
+  std::string documents;
   for (const store::Attachment& a : attachments) {
+    if (pictures != nullptr) {
+      for (PromptPicture& picture :
+           pictures->pictures_in(a, store::attachment_path(attachments_dir, a.sha256))) {
+        p.content += app::without_media_markers(picture.label);
+        p.content += app::kMediaMarker;
+        p.content += '\n';
+        p.pictures.push_back(std::move(picture));
+      }
+    } else if (is_visual(a)) {
+      documents += fmt::format("\n\n[Attached {}: {} (not shown: this model cannot see pictures)]",
+                               a.mime_type.starts_with("video/") ? "video" : "picture",
+                               app::without_media_markers(a.original_name));
+    }
     if (a.extracted_text.empty()) continue;
-    content += fmt::format("\n\n[Attached file: {}]\n{}", a.original_name, a.extracted_text);
+    documents += fmt::format("\n\n[Attached file: {}]\n{}", a.original_name, a.extracted_text);
   }
-  return content;
+  p.content += app::without_media_markers(message.content + documents);
+  return p;
 }
 
 }  // namespace
@@ -50,22 +77,40 @@ TurnRunner::TurnRunner(StoreAccess& store, ChatEngine& engine, std::string model
       write_interval_ms_(write_interval_ms) {}
 
 std::vector<PromptMessage> TurnRunner::prompt_branch(int64_t user_message_id) {
-  std::vector<PromptMessage> branch;
+  struct StoredMessage {
+    store::Message message;
+    std::vector<store::Attachment> attachments;
+  };
+  std::vector<StoredMessage> path;
+  std::string system_prompt;
+  std::filesystem::path attachments_dir;
   store_.run_and_wait([&](store::ConversationStore& s) {
     const store::Message user = s.get_message(user_message_id);
-    const store::Conversation conversation = s.get_conversation(user.conversation_id);
-    if (!conversation.system_prompt.empty()) {
-      branch.push_back({Role::System, conversation.system_prompt, ""});
-    }
-    for (const store::Message& m : s.path_to(user_message_id)) {
+    system_prompt = s.get_conversation(user.conversation_id).system_prompt;
+    attachments_dir = s.attachments_dir();
+    for (store::Message& m : s.path_to(user_message_id)) {
       if (m.status == store::MessageStatus::Error) continue;  // failed replies say nothing
-      PromptMessage p{m.role, m.content, m.reasoning};
-      if (m.role == store::Role::User) {
-        p.content = user_content_with_attachments(m, s.attachments_of(m.id));
-      }
-      branch.push_back(std::move(p));
+      std::vector<store::Attachment> attachments;
+      if (m.role == store::Role::User) attachments = s.attachments_of(m.id);
+      path.push_back({std::move(m), std::move(attachments)});
     }
   });
+  // Pictures are read here, on the engine's thread, not the store's.
+  std::vector<PromptMessage> branch;
+  if (!system_prompt.empty()) {
+    branch.push_back({Role::System, app::without_media_markers(system_prompt), "", {}});
+  }
+  for (const StoredMessage& m : path) {
+    if (m.message.role == store::Role::User) {
+      branch.push_back(
+          user_prompt_message(m.message, m.attachments, attachments_dir, engine_.picture_source()));
+    } else {
+      branch.push_back({m.message.role,
+                        app::without_media_markers(m.message.content),
+                        app::without_media_markers(m.message.reasoning),
+                        {}});
+    }
+  }
   return branch;
 }
 
@@ -99,6 +144,10 @@ TurnOutcome TurnRunner::edit(int64_t user_message_id, const std::string& new_tex
     edited.role = store::Role::User;
     edited.content = new_text;
     user_id = s.append_sibling(user_message_id, edited);
+    // The rewritten message keeps what was attached to the original.
+    for (const store::Attachment& a : s.attachments_of(user_message_id)) {
+      s.link_attachment(user_id, a.id);
+    }
   });
   return reply_to(user_id, std::nullopt, settings, events);
 }
@@ -175,6 +224,7 @@ TurnOutcome TurnRunner::stream_into(int64_t user_message_id, int64_t reply_id,
   std::string save_error;
   TurnCallbacks callbacks;
   callbacks.on_prompt_progress = events.on_prompt_progress;
+  callbacks.on_picture_progress = events.on_picture_progress;
   callbacks.should_stop = [&] {
     return !save_error.empty() || (events.should_stop && events.should_stop());
   };

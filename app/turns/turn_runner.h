@@ -23,6 +23,8 @@ struct TurnEvents {
   // A context-rule message (older turns left out); shown to the user.
   std::function<void(const std::string&)> on_notice;
   std::function<bool(float)> on_prompt_progress;  // false cancels
+  // Encoding picture `index` of `count` (TurnCallbacks); false cancels.
+  std::function<bool(int index, int count, float fraction)> on_picture_progress;
   std::function<void(const SplitText&)> on_text;
   std::function<bool()> should_stop;
 };
@@ -44,11 +46,13 @@ class TurnRunner {
   TurnOutcome send(int64_t conversation_id, const std::string& text,
                    const GenerationSettings& settings, const TurnEvents& events);
   // Same, with stored attachments (store::ConversationStore::add_attachment*)
-  // linked to the new message in order; their extracted text joins the prompt.
+  // linked to the new message in order; their extracted text joins the
+  // prompt, and the pictures they show when the engine has a picture source.
   TurnOutcome send(int64_t conversation_id, const std::string& text,
                    const std::vector<int64_t>& attachment_ids, const GenerationSettings& settings,
                    const TurnEvents& events);
-  // The user message rewritten: a sibling of `user_message_id`, then a reply.
+  // The user message rewritten: a sibling of `user_message_id` with the same
+  // attachments, then a reply.
   TurnOutcome edit(int64_t user_message_id, const std::string& new_text,
                    const GenerationSettings& settings, const TurnEvents& events);
   // Another reply beside `reply_message_id` to the same user message.

@@ -5,10 +5,11 @@
 #include <stdexcept>
 
 #include "app/core/engine_handles.h"
-#include "app/vision/media_marker.h"
+#include "app/core/media_marker.h"
 #include "app/vision/multimodal_prompt.h"
 
 namespace mosaic::vision_prompt {
+using app::kMediaMarker;
 namespace {
 
 struct Generation {

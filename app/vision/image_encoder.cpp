@@ -31,6 +31,15 @@ ImageEncoder::ImageEncoder(const std::string& mmproj_path, int n_threads, size_t
 
 ImageEncoder::~ImageEncoder() { mosaic_mmproj_free(mmproj_); }
 
+std::pair<int32_t, int32_t> ImageEncoder::token_grid(int32_t width, int32_t height) const {
+  int32_t grid_w = 0, grid_h = 0;
+  if (mosaic_image_token_grid(mmproj_, width, height, &grid_w, &grid_h) != MOSAIC_OK) {
+    throw std::runtime_error(
+        fmt::format("a {}x{} picture cannot be encoded: {}", width, height, mosaic_last_error()));
+  }
+  return {grid_w, grid_h};
+}
+
 void ImageEncoder::check_matches(const mosaic_model* model) const {
   mosaic_model_info m{};
   if (mosaic_model_get_info(model, &m) != MOSAIC_OK) {

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "media/core/rgb_frame.h"
 #include "mosaic/engine.h"
@@ -61,6 +62,10 @@ class ImageEncoder {
   // Throws std::runtime_error unless `model` takes pictures ("does not take
   // pictures") made by this vision file ("does not belong to this model").
   void check_matches(const mosaic_model* model) const;
+
+  // The token grid (columns, rows) a width x height picture encodes to,
+  // without encoding it. Throws std::runtime_error for an empty size.
+  std::pair<int32_t, int32_t> token_grid(int32_t width, int32_t height) const;
 
   // The embedding of `frame`, from the cache or encoded now. progress
   // returns false to cancel (throws EncodeCancelled); other failures throw

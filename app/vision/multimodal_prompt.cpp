@@ -4,9 +4,10 @@
 
 #include <stdexcept>
 
-#include "app/vision/media_marker.h"
+#include "app/core/media_marker.h"
 
 namespace mosaic::vision_prompt {
+using app::split_at_media_markers;
 
 std::vector<mosaic_chunk> prompt_chunks(std::string_view prompt, const EncodedImages& images) {
   const std::vector<std::string_view> pieces = split_at_media_markers(prompt);

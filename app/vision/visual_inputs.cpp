@@ -4,12 +4,13 @@
 
 #include <algorithm>
 
-#include "app/vision/media_marker.h"
+#include "app/core/media_marker.h"
 #include "media/decode/image_decoder.h"
 #include "media/decode/video_decoder.h"
 #include "media/documents/pdf_document.h"
 
 namespace mosaic::vision_prompt {
+using app::kMediaMarker;
 
 std::vector<VisualInput> load_picture(const std::filesystem::path& path) {
   std::vector<VisualInput> out(1);

@@ -182,6 +182,47 @@ TEST_F(CliVisionTest, WatchSamplesTheSceneChangeAndAsksTheModel) {
   EXPECT_EQ(questions, answered);
 }
 
+// chat pairs the model with the vision file beside it (skipping one of
+// another model), the attached picture is encoded once and stays in the
+// cache for the follow-up; an explicit file of another model is refused.
+TEST_F(CliVisionTest, ChatSeesAttachedPicturesAndReusesThem) {
+  const fs::path folder = dir_ / "paired";
+  fs::create_directories(folder);
+  fs::copy_file(dir_ / "vl.gguf", folder / "vl.gguf", fs::copy_options::overwrite_existing);
+  fs::copy_file(dir_ / "other-mm.gguf", folder / "mmproj-a-other.gguf",
+                fs::copy_options::overwrite_existing);
+  fs::copy_file(dir_ / "mm.gguf", folder / "mmproj-vl-f16.gguf",
+                fs::copy_options::overwrite_existing);
+  const std::string input =
+      "/attach " + path("a.png") + "\nWhat is in the picture?\nAnd the colours?\n";
+  const ProcessResult r = testing::run_process(
+      MOSAIC_CLI_PATH, {"chat", (folder / "vl.gguf").string(), "-n", "4", "--temp", "0"},
+      {{"XDG_STATE_HOME", (dir_ / "chat-state").string()}}, dir_.string(), input);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("mmproj-vl-f16.gguf (found beside the model)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("attached a.png"), std::string::npos) << r.err;
+  const size_t first = r.err.find("1 picture(s), 1 encoded");
+  ASSERT_NE(first, std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 picture(s), 0 encoded", first), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("error"), std::string::npos) << r.err;
+
+  const ProcessResult wrong = testing::run_process(
+      MOSAIC_CLI_PATH,
+      {"chat", (folder / "vl.gguf").string(), "--mmproj", path("other-mm.gguf"), "-n", "4"},
+      {{"XDG_STATE_HOME", (dir_ / "chat-state").string()}}, dir_.string(), "hi\n");
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_NE(wrong.err.find("does not belong to this model"), std::string::npos) << wrong.err;
+
+  // A text model is told the picture's name, and still answers.
+  const ProcessResult text_only =
+      testing::run_process(MOSAIC_CLI_PATH, {"chat", path("plain.gguf"), "-n", "4", "--temp", "0"},
+                           {{"XDG_STATE_HOME", (dir_ / "chat-state").string()}}, dir_.string(),
+                           "/attach " + path("a.png") + "\nWhat is in the picture?\n");
+  ASSERT_EQ(text_only.exit_code, 0) << text_only.err;
+  EXPECT_NE(text_only.err.find(" tok/s"), std::string::npos) << text_only.err;
+  EXPECT_EQ(text_only.err.find("picture(s)"), std::string::npos) << text_only.err;
+}
+
 TEST_F(CliVisionTest, WatchWithoutACameraSaysSo) {
   const ProcessResult r = cli(
       {"watch", path("vl.gguf"), "--mmproj", path("mm.gguf"), "--camera", "97", "-i", "anything"});

@@ -124,11 +124,11 @@ TEST_F(TurnTest, PartialReplyIsSavedWhileStreaming) {
 
 TEST_F(TurnTest, KvReuseGivesTheSameReplyAsAFreshSession) {
   ChatEngine reused(model_, session_params());
-  std::vector<PromptMessage> branch = {{Role::System, "You are terse.", ""},
-                                       {Role::User, "First question", ""}};
+  std::vector<PromptMessage> branch = {{Role::System, "You are terse.", "", {}},
+                                       {Role::User, "First question", "", {}}};
   const TurnResult first = reused.respond(branch, settings_, {});
-  branch.push_back({Role::Assistant, first.answer, ""});
-  branch.push_back({Role::User, "Second question", ""});
+  branch.push_back({Role::Assistant, first.answer, "", {}});
+  branch.push_back({Role::User, "Second question", "", {}});
   const TurnResult second = reused.respond(branch, settings_, {});
   EXPECT_GT(second.reused_prompt_tokens, 10);
   EXPECT_LT(second.reused_prompt_tokens, second.prompt_tokens);
@@ -299,7 +299,7 @@ TEST_F(TurnTest, AttachedDocumentTextJoinsThePrompt) {
   ASSERT_EQ(store_->attachments_of(with_doc.user_message_id).size(), 1u);
   // The file name line and the document's words are in the prompt.
   const std::vector<PromptMessage> expected = {
-      {Role::User, "Summarize\n\n[Attached file: notes.txt]\n" + info.extracted_text, ""}};
+      {Role::User, "Summarize\n\n[Attached file: notes.txt]\n" + info.extracted_text, "", {}}};
   const std::string rendered = engine.chat_template().render(
       expected, tmpl::ThinkingMode::ModelDefault, GenerationPrompt::Add);
   const size_t expected_tokens =
@@ -313,12 +313,12 @@ TEST_F(TurnTest, ModelTemplateIsUsedAndChatMLCanBeChosen) {
   EXPECT_EQ(from_model.chat_template().source(), TemplateSource::Model);
   EXPECT_EQ(from_model.chat_template().reasoning_markers().open, "<think>");
   const std::string off = from_model.chat_template().render(
-      {{Role::User, "Hi", ""}}, tmpl::ThinkingMode::Disabled, GenerationPrompt::Add);
+      {{Role::User, "Hi", "", {}}}, tmpl::ThinkingMode::Disabled, GenerationPrompt::Add);
   EXPECT_EQ(off, "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n");
   ChatEngine chatml(model_, session_params(), TemplatePreference::ChatML);
   EXPECT_EQ(chatml.chat_template().source(), TemplateSource::ChatMLFallback);
-  EXPECT_EQ(chatml.chat_template().render({{Role::User, "Hi", ""}}, tmpl::ThinkingMode::Disabled,
-                                          GenerationPrompt::Add),
+  EXPECT_EQ(chatml.chat_template().render({{Role::User, "Hi", "", {}}},
+                                          tmpl::ThinkingMode::Disabled, GenerationPrompt::Add),
             "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
 }
 

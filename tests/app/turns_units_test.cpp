@@ -109,9 +109,10 @@ int64_t count_chars(const std::vector<PromptMessage>& msgs) {
 }
 
 std::vector<PromptMessage> conversation() {
-  return {{Role::System, std::string(10, 's'), ""},    {Role::User, std::string(20, 'a'), ""},
-          {Role::Assistant, std::string(30, 'b'), ""}, {Role::User, std::string(20, 'c'), ""},
-          {Role::Assistant, std::string(30, 'd'), ""}, {Role::User, std::string(20, 'e'), ""}};
+  return {
+      {Role::System, std::string(10, 's'), "", {}},    {Role::User, std::string(20, 'a'), "", {}},
+      {Role::Assistant, std::string(30, 'b'), "", {}}, {Role::User, std::string(20, 'c'), "", {}},
+      {Role::Assistant, std::string(30, 'd'), "", {}}, {Role::User, std::string(20, 'e'), "", {}}};
 }
 
 TEST(ContextPolicy, EverythingFitsNothingDropped) {
@@ -148,15 +149,15 @@ TEST(ContextPolicy, NewestMessageTooLongIsAnError) {
 }
 
 TEST(PromptReuse, CommonPrefix) {
-  std::vector<int32_t> cached = {1, 2, 3, 4, 5};
-  std::vector<int32_t> prompt = {1, 2, 3, 9, 9, 9};
+  std::vector<int64_t> cached = {1, 2, 3, 4, 5};
+  std::vector<int64_t> prompt = {1, 2, 3, 9, 9, 9};
   ReusePlan p = plan_prompt_reuse(cached, prompt);
   EXPECT_EQ(p.keep, 3);
   EXPECT_EQ(p.feed_from, 3);
 }
 
 TEST(PromptReuse, IdenticalPromptRefeedsLastToken) {
-  std::vector<int32_t> same = {7, 8, 9};
+  std::vector<int64_t> same = {7, 8, 9};
   ReusePlan p = plan_prompt_reuse(same, same);
   EXPECT_EQ(p.keep, 2);
   EXPECT_EQ(p.feed_from, 2);

@@ -4,18 +4,30 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <random>
 
+#include "app/core/engine_handles.h"
+#include "app/core/media_marker.h"
+#include "app/store/attachment_files.h"
+#include "app/store/conversation_store.h"
+#include "app/turns/attachment_import.h"
+#include "app/vision/attachment_pictures.h"
 #include "app/vision/image_encoder.h"
-#include "app/vision/media_marker.h"
 #include "app/vision/multimodal_prompt.h"
+#include "app/vision/vision_file_finder.h"
 #include "app/vision/visual_inputs.h"
 #include "engine/synthetic/synthetic_mmproj.h"
+#include "engine/synthetic/synthetic_model.h"
 #include "media/core/media_error.h"
 #include "tests/media/media_test_support.h"
 #include "tests/media/pdf_writer.h"
 
 namespace mosaic::vision_prompt {
+using app::count_media_markers;
+using app::kMediaMarker;
+using app::split_at_media_markers;
 namespace {
 
 using media::test::ScratchDir;
@@ -158,6 +170,163 @@ TEST(VisualInputs, PdfPagesBecomePicturesWithPageLabels) {
   EXPECT_EQ(pages[1].label, "Page 3:");
   EXPECT_GT(pages[0].frame.width, 0);
   EXPECT_THROW(load_pdf_pages(dir / "missing.pdf"), media::MediaError);
+}
+
+// A vision model and its mmproj (64-wide, two DeepStack slices), a store,
+// and attachments made from generated files.
+class AttachmentPicturesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    synthetic::MmprojSpec mm;
+    mm.projection_dim = 64;
+    mmproj_ = dir_ / "mmproj-vl.gguf";
+    synthetic::write_synthetic_mmproj(mmproj_.string(), mm);
+    synthetic::ModelSpec spec;
+    spec.architecture = "qwen3vlmoe";
+    spec.n_vocab = 600;
+    spec.n_embd = 64;
+    spec.n_layer = 2;
+    spec.n_head = 2;
+    spec.n_head_kv = 1;
+    spec.head_dim = 32;
+    spec.n_expert = 4;
+    spec.n_expert_used = 2;
+    spec.n_ff_expert = 64;
+    spec.n_deepstack = 2;
+    model_path_ = dir_ / "vl.gguf";
+    synthetic::write_model(spec, model_path_.string());
+    model_ = app::load_model(model_path_.string());
+    store_.emplace(store::ConversationStore::open(dir_ / "chats.db"));
+    encoder_ = std::make_shared<ImageEncoder>(mmproj_.string(), 1);
+  }
+  store::Attachment import(const std::filesystem::path& file) {
+    return turns::import_attachment(*store_, file).attachment;
+  }
+  std::filesystem::path stored(const store::Attachment& a) {
+    return store::attachment_path(store_->attachments_dir(), a.sha256);
+  }
+
+  ScratchDir dir_;
+  std::filesystem::path mmproj_, model_path_;
+  app::ModelPtr model_;
+  std::optional<store::ConversationStore> store_;
+  std::shared_ptr<ImageEncoder> encoder_;
+};
+
+TEST_F(AttachmentPicturesTest, PicturesVideosAndPdfPagesWithTheirGrids) {
+  MOSAIC_REQUIRE_PROGRAM("ffmpeg");
+  ASSERT_TRUE(media::test::run_ffmpeg("-f lavfi -i testsrc=size=72x40 -frames:v 1 " +
+                                      media::test::quoted(dir_ / "photo.png")));
+  ASSERT_TRUE(media::test::run_ffmpeg("-f lavfi -i testsrc=size=64x48:rate=5 -t 5 " +
+                                      media::test::quoted(dir_ / "clip.mp4")));
+  media::test::PdfWriter pdf;
+  pdf.add_text_page({"first"});
+  pdf.add_text_page({"second"});
+  pdf.write(dir_ / "doc.pdf");
+  std::ofstream(dir_ / "notes.txt") << "plain words";
+
+  AttachmentPictureOptions options;
+  options.pdf.dpi = 20;  // small pages keep the encode quick
+  AttachmentPictures pictures(encoder_, options);
+  const store::Attachment photo = import(dir_ / "photo.png");
+  const auto one = pictures.pictures_in(photo, stored(photo));
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].label, "");
+  EXPECT_EQ(one[0].source_name, "photo.png");
+  EXPECT_EQ(one[0].identity, photo.sha256 + "#0");
+  const auto grid = encoder_->token_grid(72, 40);
+  EXPECT_EQ(one[0].grid_w, grid.first);
+  EXPECT_EQ(one[0].grid_h, grid.second);
+  const auto encoded = pictures.encode(one[0], {});
+  ASSERT_NE(encoded, nullptr);
+  EXPECT_EQ(encoded->grid_w, one[0].grid_w);
+  EXPECT_EQ(encoded->grid_h, one[0].grid_h);
+  pictures.encode(one[0], {});
+  EXPECT_EQ(encoder_->stats().cache_hits, 1);
+
+  const store::Attachment clip = import(dir_ / "clip.mp4");
+  EXPECT_EQ(clip.mime_type, "video/mp4");
+  const auto frames = pictures.pictures_in(clip, stored(clip));
+  ASSERT_GE(frames.size(), 3u);
+  EXPECT_EQ(frames[0].label, "<0.0 seconds>");
+  EXPECT_EQ(frames[1].identity, clip.sha256 + "#1");
+
+  const store::Attachment doc = import(dir_ / "doc.pdf");
+  const auto pages = pictures.pictures_in(doc, stored(doc));
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_EQ(pages[1].label, "Page 2:");
+  EXPECT_EQ(pictures.encode(pages[1], [](float) { return false; }), nullptr);  // cancelled
+  EXPECT_NE(pictures.encode(pages[1], {}), nullptr);
+
+  const store::Attachment notes = import(dir_ / "notes.txt");
+  EXPECT_TRUE(pictures.pictures_in(notes, stored(notes)).empty());
+}
+
+TEST_F(AttachmentPicturesTest, EvictedPixelsAreReadAgainAndDamageIsNamed) {
+  MOSAIC_REQUIRE_PROGRAM("ffmpeg");
+  ASSERT_TRUE(media::test::run_ffmpeg("-f lavfi -i testsrc=size=48x48 -frames:v 1 " +
+                                      media::test::quoted(dir_ / "a.png")));
+  ASSERT_TRUE(media::test::run_ffmpeg("-f lavfi -i color=c=red:size=48x48 -frames:v 1 " +
+                                      media::test::quoted(dir_ / "b.png")));
+  AttachmentPictureOptions tiny_cache;
+  tiny_cache.pixel_cache_bytes = 1;  // keeps only the newest picture's pixels
+  AttachmentPictures pictures(encoder_, tiny_cache);
+  const store::Attachment a = import(dir_ / "a.png"), b = import(dir_ / "b.png");
+  const auto pa = pictures.pictures_in(a, stored(a));
+  const auto pb = pictures.pictures_in(b, stored(b));
+  ASSERT_EQ(pa.size(), 1u);
+  ASSERT_NE(pictures.encode(pa[0], {}), nullptr);  // decoded again from the store
+  EXPECT_EQ(encoder_->stats().encoded, 1);
+
+  // A damaged stored file: a fresh source (a restarted app) says which.
+  const std::filesystem::path file = stored(b);
+  std::filesystem::permissions(file, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  std::ofstream(file, std::ios::trunc) << "not a picture";
+  AttachmentPictures fresh(encoder_);
+  try {
+    fresh.pictures_in(b, file);
+    FAIL() << "a damaged picture must not be read";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("b.png"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(AttachmentPicturesTest, VisionFileIsFoundBesideTheModelAndMustBelongToIt) {
+  // Another model's vision file sorts first: it is skipped, not used.
+  synthetic::MmprojSpec other;
+  other.projection_dim = 32;
+  synthetic::write_synthetic_mmproj((dir_ / "mmproj-a-other.gguf").string(), other);
+  const auto found = vision_files_beside(model_path_);
+  ASSERT_EQ(found.size(), 2u);
+  const VisionPairing paired = pair_vision_file(model_.get(), model_path_, {}, 1);
+  ASSERT_NE(paired.encoder, nullptr) << paired.note;
+  EXPECT_EQ(paired.file.filename(), "mmproj-vl.gguf");
+  EXPECT_NE(paired.note.find("found beside the model"), std::string::npos);
+
+  EXPECT_THROW(pair_vision_file(model_.get(), model_path_, dir_ / "mmproj-a-other.gguf", 1),
+               std::runtime_error);
+  std::filesystem::remove(mmproj_);
+  const VisionPairing none = pair_vision_file(model_.get(), model_path_, {}, 1);
+  EXPECT_EQ(none.encoder, nullptr);
+  EXPECT_NE(none.note.find("no vision (mmproj) file"), std::string::npos) << none.note;
+  EXPECT_NE(none.note.find("mmproj-a-other.gguf"), std::string::npos) << none.note;
+
+  synthetic::ModelSpec text;
+  text.n_vocab = 600;
+  text.n_embd = 64;
+  text.n_layer = 1;
+  text.n_head = 2;
+  text.n_head_kv = 1;
+  text.head_dim = 32;
+  text.n_expert = 4;
+  text.n_expert_used = 2;
+  text.n_ff_expert = 64;
+  synthetic::write_model(text, (dir_ / "text.gguf").string());
+  const app::ModelPtr text_model = app::load_model((dir_ / "text.gguf").string());
+  const VisionPairing text_pairing = pair_vision_file(text_model.get(), dir_ / "text.gguf", {}, 1);
+  EXPECT_EQ(text_pairing.encoder, nullptr);
+  EXPECT_TRUE(text_pairing.note.empty());
 }
 
 }  // namespace

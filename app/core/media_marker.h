@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mosaic::vision_prompt {
+namespace mosaic::app {
 
 inline constexpr std::string_view kMediaMarker = "<__media__>";
 
@@ -19,4 +19,9 @@ std::vector<std::string_view> split_at_media_markers(std::string_view prompt);
 // Number of markers in `text`.
 size_t count_media_markers(std::string_view text);
 
-}  // namespace mosaic::vision_prompt
+// `text` with any marker it contains broken up ("<__media__>" becomes
+// "<_ _media__>"), for text that comes from people or the model: only the
+// prompt builder places markers, so typed text can never claim a picture.
+std::string without_media_markers(std::string_view text);
+
+}  // namespace mosaic::app

@@ -1,6 +1,6 @@
-#include "app/vision/media_marker.h"
+#include "app/core/media_marker.h"
 
-namespace mosaic::vision_prompt {
+namespace mosaic::app {
 
 std::vector<std::string_view> split_at_media_markers(std::string_view prompt) {
   std::vector<std::string_view> pieces;
@@ -17,4 +17,15 @@ size_t count_media_markers(std::string_view text) {
   return split_at_media_markers(text).size() - 1;
 }
 
-}  // namespace mosaic::vision_prompt
+std::string without_media_markers(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const std::vector<std::string_view> pieces = split_at_media_markers(text);
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    if (i > 0) out += "<_ _media__>";
+    out += pieces[i];
+  }
+  return out;
+}
+
+}  // namespace mosaic::app

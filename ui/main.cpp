@@ -14,6 +14,10 @@
 #include <cstdio>
 
 #include "ui/core/chat_controller.h"
+#ifdef MOSAIC_HAVE_CAMERA
+#include "ui/core/camera_controller.h"
+#include "ui/core/camera_image_provider.h"
+#endif
 #include "ui/core/display_check.h"
 
 int main(int argc, char* argv[]) {
@@ -51,8 +55,18 @@ int main(int argc, char* argv[]) {
       &controller, &mosaic::ui::ChatController::errorOccurred, &controller,
       [](const QString& message) { std::fprintf(stderr, "mosaic: %s\n", qPrintable(message)); });
 
+#ifdef MOSAIC_HAVE_CAMERA
+  mosaic::ui::CameraController camera(controller);
+#endif
   QQmlApplicationEngine engine;
   engine.rootContext()->setContextProperty(QStringLiteral("chat"), &controller);
+#ifdef MOSAIC_HAVE_CAMERA
+  engine.rootContext()->setContextProperty(QStringLiteral("camera"), &camera);
+  engine.addImageProvider(QStringLiteral("camera"),
+                          new mosaic::ui::CameraImageProvider(camera.preview()));  // engine owns it
+#else
+  engine.rootContext()->setContextProperty(QStringLiteral("camera"), nullptr);
+#endif
   engine.load(QUrl(QStringLiteral("qrc:/Mosaic/qml/Main.qml")));
   if (engine.rootObjects().isEmpty()) return 1;
 

@@ -43,9 +43,8 @@ std::string watch_question_text(const std::string& instruction,
 
 std::string camera_question_text(const std::string& user_question,
                                  const std::vector<media::RgbFrame>& frames) {
-  std::string text = "Attached: " + describe_frames(frames) + ".\n\n";
-  text += user_question;
-  return text;
+  // The question first: it is what the chat shows and what titles a new chat.
+  return user_question + "\n\n(Attached: " + describe_frames(frames) + ".)";
 }
 
 }  // namespace mosaic::watch

@@ -21,7 +21,7 @@ std::string watch_question_text(const std::string& instruction,
                                 const std::vector<media::RgbFrame>& frames);
 
 // A one-off question about what the camera shows ("what is on the desk?"):
-// says what the pictures are, then the user's question unchanged.
+// the user's question unchanged, then what the pictures are.
 std::string camera_question_text(const std::string& user_question,
                                  const std::vector<media::RgbFrame>& frames);
 

@@ -119,7 +119,7 @@ TEST(WatchAskAboutWhatYouSee, UsesTheNewestSamplesOldestFirst) {
   ASSERT_TRUE(question.has_value());
   EXPECT_EQ(pts_of(question->frames), (std::vector<int64_t>{2000, 3000}));
   EXPECT_NE(question->text.find("2 pictures"), std::string::npos) << question->text;
-  EXPECT_TRUE(question->text.ends_with("what changed?")) << question->text;
+  EXPECT_TRUE(question->text.starts_with("what changed?\n")) << question->text;
 }
 
 TEST(WatchAskAboutWhatYouSee, ANewerCameraPictureTakesTheLastPlace) {

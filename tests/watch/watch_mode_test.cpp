@@ -294,7 +294,7 @@ TEST(WatchMode, AskAboutWhatYouSeeUsesTheWatchedSamples) {
   // The last frame (900 ms) is newer than the last sample (800 ms).
   EXPECT_EQ(question->frames[0].pts_us, 800'000);
   EXPECT_EQ(question->frames[1].pts_us, 900'000);
-  EXPECT_TRUE(question->text.ends_with("what is on the desk?"));
+  EXPECT_TRUE(question->text.starts_with("what is on the desk?\n")) << question->text;
 }
 
 TEST(WatchMode, EventsCanBePolledFromAQueue) {

@@ -1,6 +1,7 @@
 #include "ui/core/chat_controller.h"
 
 #include <QClipboard>
+#include <QDateTime>
 #include <QGuiApplication>
 #include <QJsonDocument>
 
@@ -94,6 +95,17 @@ void ChatController::adoptStore() {
           Qt::QueuedConnection);
   connect(engine_.get(), &EngineWorker::turnFinished, this, &ChatController::onTurnFinished,
           Qt::QueuedConnection);
+  connect(
+      engine_.get(), &EngineWorker::pictureProgress, this,
+      [this](int index, int count, double fraction) {
+        if (!generating_) return;  // a late report of a finished turn
+        setTurnActivity(count == 1 ? tr("Looking at the picture… %1%").arg(qRound(fraction * 100))
+                                   : tr("Looking at picture %1 of %2… %3%")
+                                         .arg(index + 1)
+                                         .arg(count)
+                                         .arg(qRound(fraction * 100)));
+      },
+      Qt::QueuedConnection);
   store_state_ = QStringLiteral("open");
   Q_EMIT storeStateChanged();
   std::vector<std::function<void()>> pending;
@@ -157,6 +169,7 @@ void ChatController::loadModel(const QString& path_or_url) {
     Q_EMIT errorOccurred(tr("Stop the reply before loading another model"));
     return;
   }
+  Q_EMIT modelAboutToChange();
   model_state_ = QStringLiteral("loading");
   load_cancel_requested_ = false;
   load_progress_ = 0;
@@ -205,10 +218,14 @@ void ChatController::onModelLoaded(const ModelSummary& s) {
       {"kvMemory", bytes_text(s.kv_bytes)},
       {"weightsMemory", bytes_text(s.memory_bytes - s.kv_bytes)},
       {"templateNote", s.template_note},
+      {"seesPictures", s.sees_pictures},
+      {"visionNote", s.vision_note},
   };
   settings_.addRecentModel(s.path);
   Q_EMIT modelChanged();
   if (!s.template_note.isEmpty()) Q_EMIT noticeOccurred(s.template_note);
+  // A vision model without its vision file: say how to fix it.
+  if (!s.sees_pictures && !s.vision_note.isEmpty()) Q_EMIT noticeOccurred(s.vision_note);
 }
 
 void ChatController::onModelLoadFailed(quint64 load_serial, const QString& message) {
@@ -469,6 +486,88 @@ void ChatController::send(const QString& text) {
   startTurn(request);
 }
 
+void ChatController::sendPictures(const QString& text, const QList<QByteArray>& pngs) {
+  if (model_state_ != QLatin1String("ready")) {
+    Q_EMIT errorOccurred(tr("Load a model first: open a GGUF file from the welcome page"));
+    return;
+  }
+  if (generating_) {
+    Q_EMIT errorOccurred(tr("Wait for the reply being written, or stop it, then ask again"));
+    return;
+  }
+  TurnRequest request;
+  request.kind = TurnKind::Send;
+  request.conversation_id = current_id_;
+  request.text = text;
+  request.picture_pngs = pngs;
+  request.system_prompt = system_prompt_;
+  QList<MessageRow> rows = messages_.rows();
+  MessageRow user;
+  user.role = QStringLiteral("user");
+  user.content = text;
+  user.status = QStringLiteral("complete");
+  for (int i = 0; i < pngs.size(); ++i) user.attachment_names << tr("camera frame %1").arg(i + 1);
+  MessageRow reply;
+  reply.id = -1;
+  reply.role = QStringLiteral("assistant");
+  reply.status = QStringLiteral("streaming");
+  rows << user << reply;
+  messages_.setRows(rows);
+  startTurn(request);
+}
+
+void ChatController::createWatchConversation(const QString& instruction,
+                                             std::function<void(qint64)> done) {
+  const std::string title = tr("Watch: %1").arg(instruction).toStdString();
+  const std::string model = model_info_.value(QStringLiteral("path")).toString().toStdString();
+  const std::string first =
+      tr("Watch the camera and tell me when something happens: %1").arg(instruction).toStdString();
+  query<qint64>(
+      [title, model, first](store::ConversationStore& s) {
+        store::NewConversation fields;
+        fields.title = title;
+        fields.model = model;
+        const int64_t id = s.create_conversation(fields).id;
+        s.append_message(id, std::nullopt, store::Role::User, first);
+        return static_cast<qint64>(id);
+      },
+      [this, done](qint64 id) {
+        done(id);
+        refreshConversations();
+        selectConversation(id);
+      });
+}
+
+void ChatController::addWatchAlert(qint64 conversation_id, const QString& text,
+                                   const QByteArray& png) {
+  const std::string content = text.toStdString();
+  const std::string model = model_info_.value(QStringLiteral("path")).toString().toStdString();
+  const std::string bytes(png.constData(), static_cast<size_t>(png.size()));
+  const std::string name =
+      QStringLiteral("watch-%1.png")
+          .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")))
+          .toStdString();
+  write(
+      [conversation_id, content, model, bytes, name](store::ConversationStore& s) {
+        const store::Conversation c = s.get_conversation(conversation_id);
+        store::NewMessage entry;
+        entry.role = store::Role::Assistant;
+        entry.content = content;
+        entry.model = model;
+        const int64_t id = s.append_message(conversation_id, c.active_leaf_message_id, entry);
+        if (!bytes.empty()) {
+          store::AttachmentInfo info;
+          info.mime_type = "image/png";
+          info.original_name = name;
+          s.link_attachment(id, s.add_attachment(bytes, info).id);
+        }
+      },
+      [this, conversation_id] {
+        if (current_id_ == conversation_id) refreshBranch();
+        refreshConversations();
+      });
+}
+
 void ChatController::stop() {
   if (!generating_ || !engine_) return;
   engine_->stopTurn();
@@ -530,13 +629,21 @@ void ChatController::drainStream() {
   if (streaming_reply_id_ == 0) return;  // text waits until the reply's row is known
   const turns::SplitText piece = stream_buffer_.take();
   if (piece.reasoning.empty() && piece.answer.empty()) return;
+  setTurnActivity({});
   stream_reasoning_ += to_qstring(piece.reasoning);
   stream_answer_ += to_qstring(piece.answer);
   messages_.setStreamingText(streaming_reply_id_, stream_reasoning_, stream_answer_);
 }
 
+void ChatController::setTurnActivity(const QString& text) {
+  if (turn_activity_ == text) return;
+  turn_activity_ = text;
+  Q_EMIT turnActivityChanged();
+}
+
 void ChatController::onTurnFinished(const TurnEnd& end) {
   drainStream();
+  setTurnActivity({});
   streaming_reply_id_ = 0;
   setGenerating(false);
   Q_EMIT generatingChanged();

@@ -43,6 +43,9 @@ class ChatController : public QObject {
   Q_PROPERTY(QVariantMap modelInfo READ modelInfo NOTIFY modelChanged)
   Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
   Q_PROPERTY(qint64 streamingMessageId READ streamingMessageId NOTIFY generatingChanged)
+  // What the model is doing before the reply's first words ("Looking at
+  // picture 1 of 2…"); empty otherwise.
+  Q_PROPERTY(QString turnActivity READ turnActivity NOTIFY turnActivityChanged)
   Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY undoChanged)
   Q_PROPERTY(QString deletedTitle READ deletedTitle NOTIFY undoChanged)
   // "opening" until the database is open (off the GUI thread), then "open" or "failed".
@@ -79,6 +82,12 @@ class ChatController : public QObject {
   QVariantMap modelInfo() const { return model_info_; }
   bool generating() const { return generating_; }
   qint64 streamingMessageId() const { return streaming_reply_id_; }
+  QString turnActivity() const { return turn_activity_; }
+  // The loaded model and its vision encoder, for the camera's watch mode
+  // (empty before the database opens or without a model).
+  EngineWorker::VisionHandles visionHandles() const {
+    return engine_ ? engine_->visionHandles() : EngineWorker::VisionHandles{};
+  }
   bool canUndoDelete() const { return deleted_id_ != 0; }
   QString deletedTitle() const { return deleted_title_; }
   QString storeState() const { return store_state_; }
@@ -117,6 +126,17 @@ class ChatController : public QObject {
   Q_INVOKABLE void continueReply(qint64 message_id);
   Q_INVOKABLE void switchSibling(qint64 message_id, int delta);
 
+  // ---- Camera ----
+  // Sends `text` with pictures (PNG bytes, oldest first) into the current
+  // chat as a user message with them attached, and streams the reply.
+  void sendPictures(const QString& text, const QList<QByteArray>& pngs);
+  // A conversation for watch mode's entries, "Watch: <instruction>", made
+  // current; `done` gets its id.
+  void createWatchConversation(const QString& instruction, std::function<void(qint64)> done);
+  // A watch alert as an assistant entry of that conversation (with the frame
+  // attached when png is not empty).
+  void addWatchAlert(qint64 conversation_id, const QString& text, const QByteArray& png);
+
   // ---- Search ----
   Q_INVOKABLE void search(const QString& query);
   // Opens the hit's conversation with the message on the shown branch, then
@@ -141,6 +161,9 @@ class ChatController : public QObject {
   void modelChanged();
   void loadProgressChanged();
   void generatingChanged();
+  void turnActivityChanged();
+  // A model load is about to replace the loaded model (watch mode lets go of it).
+  void modelAboutToChange();
   void undoChanged();
   void storeStateChanged();
   void systemPromptChanged();
@@ -174,6 +197,7 @@ class ChatController : public QObject {
   void onModelLoadFailed(quint64 load_serial, const QString& message);
   void onTurnStarted(const TurnStart& start);
   void onTurnFinished(const TurnEnd& end);
+  void setTurnActivity(const QString& text);
 
   SettingsModel& settings_;
   ConversationListModel conversations_;
@@ -188,6 +212,7 @@ class ChatController : public QObject {
   QVariantMap model_info_;
   bool generating_ = false;
   qint64 streaming_reply_id_ = 0;
+  QString turn_activity_;
   QString stream_reasoning_;
   QString stream_answer_;
   QTimer stream_timer_;

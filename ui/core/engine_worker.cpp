@@ -1,5 +1,6 @@
 #include "ui/core/engine_worker.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <QMimeDatabase>
 #include <optional>
@@ -10,6 +11,10 @@
 #ifdef MOSAIC_HAVE_MEDIA
 #include "app/turns/attachment_import.h"
 #include "media/core/media_error.h"
+#endif
+#ifdef MOSAIC_HAVE_VISION
+#include "app/vision/attachment_pictures.h"
+#include "app/vision/vision_file_finder.h"
 #endif
 
 namespace mosaic::ui {
@@ -38,12 +43,13 @@ int64_t import_file(store::ConversationStore& s, const QString& path) {
 struct EngineWorker::Loaded {
   Loaded(app::ModelPtr m, const mosaic_session_params& params, store::StoreWorker& store,
          const std::string& model_path)
-      : model(std::move(m)),
+      : model(m.release(), mosaic_model_free),
         engine(model.get(), params),
         access(store),
         runner(access, engine, model_path),
         model_path(model_path) {}
-  app::ModelPtr model;
+  std::shared_ptr<mosaic_model> model;  // shared with the camera's watch mode
+  std::shared_ptr<void> encoder;        // the vision encoder, when the model sees pictures
   turns::ChatEngine engine;
   turns::WorkerStoreAccess access;
   turns::TurnRunner runner;
@@ -95,7 +101,18 @@ quint64 EngineWorker::loadModel(const QString& path, const mosaic_session_params
 }
 
 void EngineWorker::unloadModel() {
-  post([this] { loaded_.reset(); });
+  post([this] {
+    {
+      std::lock_guard lock(handles_mutex_);
+      handles_ = {};
+    }
+    loaded_.reset();
+  });
+}
+
+EngineWorker::VisionHandles EngineWorker::visionHandles() const {
+  std::lock_guard lock(handles_mutex_);
+  return handles_;
 }
 
 void EngineWorker::startTurn(const TurnRequest& request) {
@@ -105,6 +122,10 @@ void EngineWorker::startTurn(const TurnRequest& request) {
 
 void EngineWorker::doLoad(const QString& path, const mosaic_session_params& params,
                           quint64 serial) {
+  {
+    std::lock_guard lock(handles_mutex_);
+    handles_ = {};
+  }
   loaded_.reset();  // two models at once may not fit in memory
   double last_reported = -1;
   try {
@@ -134,6 +155,22 @@ void EngineWorker::doLoad(const QString& path, const mosaic_session_params& para
     summary.kv_bytes = info.kv_bytes_per_token * static_cast<uint64_t>(summary.context_length);
     summary.memory_bytes = info.file_bytes + summary.kv_bytes;
     summary.template_note = to_qstring(loaded->engine.chat_template().problem());
+#ifdef MOSAIC_HAVE_VISION
+    // The vision file beside the model, when it has one that belongs to it.
+    vision_prompt::VisionPairing vision = vision_prompt::pair_vision_file(
+        loaded->model.get(), path.toStdString(), {}, params.n_threads);
+    summary.vision_note = to_qstring(vision.note);
+    if (vision.encoder) {
+      summary.sees_pictures = true;
+      loaded->engine.set_picture_source(
+          std::make_shared<vision_prompt::AttachmentPictures>(vision.encoder));
+      loaded->encoder = vision.encoder;
+    }
+#endif
+    {
+      std::lock_guard lock(handles_mutex_);
+      handles_ = {loaded->model, loaded->encoder};
+    }
     loaded_ = std::move(loaded);
     Q_EMIT modelLoaded(summary);
   } catch (const app::EngineError& e) {
@@ -171,11 +208,25 @@ void EngineWorker::doTurn(const TurnRequest& request) {
     turns::TurnEvents events;
     events.on_started = [&](int64_t user_id, int64_t reply_id) {
       TurnStart start;
+      const QString stamp =
+          QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
       access.run_and_wait([&](store::ConversationStore& s) {
         // Attached before the prompt is built, so the model sees the files' text.
         if (new_user_message) {
           for (const QString& path : request.attachment_paths) {
             s.link_attachment(user_id, import_file(s, path));
+          }
+          for (int i = 0; i < request.picture_pngs.size(); ++i) {
+            const QByteArray& png = request.picture_pngs[i];
+            store::AttachmentInfo info;
+            info.mime_type = "image/png";
+            info.original_name =
+                QStringLiteral("camera-%1-%2.png").arg(stamp).arg(i + 1).toStdString();
+            s.link_attachment(
+                user_id,
+                s.add_attachment(std::string_view(png.constData(), static_cast<size_t>(png.size())),
+                                 info)
+                    .id);
           }
         }
         const store::Message reply = s.get_message(reply_id);
@@ -191,6 +242,15 @@ void EngineWorker::doTurn(const TurnRequest& request) {
     events.on_text = [this](const turns::SplitText& piece) { buffer_.append(piece); };
     events.should_stop = [this] { return stop_turn_.load(); };
     events.on_prompt_progress = [this](float) { return !stop_turn_.load(); };
+    double last_picture_report = -1;
+    events.on_picture_progress = [&](int index, int count, float fraction) {
+      const double overall = (index + static_cast<double>(fraction)) / count;
+      if (overall - last_picture_report >= 0.02 || fraction == 0.0f) {
+        last_picture_report = overall;
+        Q_EMIT pictureProgress(index, count, fraction);
+      }
+      return !stop_turn_.load();
+    };
     events.on_notice = [&end](const std::string& notice) { end.notice = to_qstring(notice); };
 
     const std::string text = request.text.toStdString();

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -27,11 +28,12 @@ enum class TurnKind { Send, Edit, Regenerate, Continue };
 
 struct TurnRequest {
   TurnKind kind = TurnKind::Send;
-  qint64 conversation_id = 0;    // Send: 0 starts a new conversation
-  qint64 message_id = 0;         // Edit/Regenerate/Continue: the message acted on
-  QString text;                  // Send/Edit
-  QStringList attachment_paths;  // Send/Edit: checked files to attach to the user message
-  QString system_prompt;         // Send with conversation_id 0: the new conversation's
+  qint64 conversation_id = 0;      // Send: 0 starts a new conversation
+  qint64 message_id = 0;           // Edit/Regenerate/Continue: the message acted on
+  QString text;                    // Send/Edit
+  QStringList attachment_paths;    // Send/Edit: checked files to attach to the user message
+  QList<QByteArray> picture_pngs;  // Send: camera frames (PNG) to attach, oldest first
+  QString system_prompt;           // Send with conversation_id 0: the new conversation's
   turns::GenerationSettings settings;
 };
 
@@ -54,8 +56,21 @@ class EngineWorker : public QObject {
   void startTurn(const TurnRequest& request);
   void stopTurn() { stop_turn_ = true; }
 
+  // The loaded model and its vision encoder, shared, for work beside the
+  // chat (the camera's watch mode runs its own session on the same model).
+  // Both null when no model is loaded; encoder null for a model without
+  // vision. Thread-safe. Holding them keeps the model in memory: the
+  // holder must let go when modelLoaded / unloading says the model changed.
+  struct VisionHandles {
+    std::shared_ptr<const mosaic_model> model;
+    std::shared_ptr<void> encoder;  // vision_prompt::ImageEncoder (opaque to Qt code)
+  };
+  VisionHandles visionHandles() const;
+
  Q_SIGNALS:
   void loadProgress(double fraction);
+  // Encoding picture `index` of `count` for the reply being prepared.
+  void pictureProgress(int index, int count, double fraction);
   void modelLoaded(const mosaic::ui::ModelSummary& summary);
   void modelLoadFailed(quint64 load_serial, const QString& message);
   void turnStarted(const mosaic::ui::TurnStart& start);
@@ -84,7 +99,9 @@ class EngineWorker : public QObject {
   std::deque<std::function<void()>> jobs_;
   bool quitting_ = false;
   std::unique_ptr<Loaded> loaded_;
-  std::thread thread_;  // last: starts after everything it uses exists
+  mutable std::mutex handles_mutex_;
+  VisionHandles handles_;  // copies of loaded_'s, for other threads
+  std::thread thread_;     // last: starts after everything it uses exists
 };
 
 }  // namespace mosaic::ui

@@ -54,9 +54,11 @@ struct ModelSummary {
   int experts = 0;
   int experts_used = 0;
   int context_length = 0;
-  quint64 kv_bytes = 0;      // the KV cache of the session's context
-  quint64 memory_bytes = 0;  // weights plus the KV cache
-  QString template_note;     // set when the model's chat template could not be used
+  quint64 kv_bytes = 0;        // the KV cache of the session's context
+  quint64 memory_bytes = 0;    // weights plus the KV cache
+  QString template_note;       // set when the model's chat template could not be used
+  bool sees_pictures = false;  // a vision model paired with its mmproj file
+  QString vision_note;         // which vision file, or why pictures are not seen
 };
 
 // The start of a reply: ids as soon as the rows exist, and what the reply

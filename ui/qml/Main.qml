@@ -10,6 +10,9 @@ ApplicationWindow {
     id: window
     readonly property var settings: chat.settings
     property bool showSettings: false
+    // The camera panel beside the chat (only when the build has cameras).
+    property bool showCamera: false
+    readonly property bool hasCamera: typeof camera !== "undefined" && camera !== null
 
     x: settings.windowGeometry.x >= 0 ? settings.windowGeometry.x : 80
     y: settings.windowGeometry.y >= 0 ? settings.windowGeometry.y : 60
@@ -68,6 +71,15 @@ ApplicationWindow {
     Shortcut { sequence: "Ctrl+F"; onActivated: window.focusSearch() }
     Shortcut { sequence: "Ctrl+K"; onActivated: modelPicker.open() }
     Shortcut { sequence: "Ctrl+,"; onActivated: window.showSettings = !window.showSettings }
+    Shortcut { sequence: "Ctrl+Shift+K"; enabled: window.hasCamera; onActivated: window.showCamera = !window.showCamera }
+    // Watch mode's alerts: a banner and the window asks for attention.
+    Connections {
+        target: window.hasCamera ? camera : null
+        ignoreUnknownSignals: true
+        function onAlertRaised(text) { toast.show(qsTr("Watch: %1").arg(text), false); window.alert(0) }
+        function onErrorOccurred(message) { toast.show(message, true) }
+        function onNoticeOccurred(message) { toast.show(message, false) }
+    }
     // Esc: closes the model picker, else stops a reply, else leaves the settings.
     Shortcut {
         sequence: "Esc"
@@ -123,6 +135,16 @@ ApplicationWindow {
             ChatView { id: chatView; onModelPickerRequested: modelPicker.open() }
             SettingsPage { onCloseRequested: window.showSettings = false }
         }
+
+        Rectangle { visible: cameraLoader.active; Layout.fillHeight: true; width: 1; color: theme.border }
+        Loader {
+            id: cameraLoader
+            active: window.hasCamera && window.showCamera
+            visible: active
+            Layout.preferredWidth: 380
+            Layout.fillHeight: true
+            sourceComponent: CameraPanel { onCloseRequested: window.showCamera = false }
+        }
     }
 
     // Ctrl+K: the loaded model, the recent ones, and "Open model file…".
@@ -160,7 +182,9 @@ ApplicationWindow {
                             [qsTr("Quantization"), chat.modelInfo.quantization],
                             [qsTr("Context"), qsTr("%1 tokens").arg(chat.modelInfo.contextLength)],
                             [qsTr("KV cache"), qsTr("%1 for this context").arg(chat.modelInfo.kvMemory)],
-                            [qsTr("Memory needed"), qsTr("about %1 (weights %2)").arg(chat.modelInfo.memory).arg(chat.modelInfo.weightsMemory)]
+                            [qsTr("Memory needed"), qsTr("about %1 (weights %2)").arg(chat.modelInfo.memory).arg(chat.modelInfo.weightsMemory)],
+                            [qsTr("Pictures"), chat.modelInfo.seesPictures ? qsTr("sees pictures, video frames and PDF pages (%1)").arg(chat.modelInfo.visionNote)
+                                                                         : (chat.modelInfo.visionNote || qsTr("text only"))]
                         ]
                         delegate: RowLayout {
                             required property var modelData

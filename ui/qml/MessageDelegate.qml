@@ -227,6 +227,14 @@ Item {
         }
 
         // The assistant's answer: Markdown prose, code blocks as their own cards.
+        // Before the first words: what the model is doing (looking at pictures).
+        Label {
+            objectName: "turnActivity"
+            visible: !message.isUser && message.streaming && chat.turnActivity.length > 0
+            text: chat.turnActivity
+            color: theme.textMuted
+            font.italic: true
+        }
         Text {
             id: typingDots
             visible: !message.isUser && message.streaming && message.content.length === 0

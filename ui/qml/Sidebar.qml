@@ -20,6 +20,13 @@ Rectangle {
             Layout.fillWidth: true
             Logo { size: 22 }
             Label { text: "Mosaic"; font.pixelSize: theme.fontSize + 3; font.bold: true; color: theme.text; Layout.fillWidth: true }
+            IconButton {
+                objectName: "cameraToggle"
+                visible: window.hasCamera
+                text: "◉"
+                tip: qsTr("Camera and watch mode (Ctrl+Shift+K)")
+                onClicked: window.showCamera = !window.showCamera
+            }
             IconButton { text: "⚙"; tip: qsTr("Settings (Ctrl+,)"); onClicked: sidebar.settingsRequested() }
         }
 

@@ -21,8 +21,9 @@ struct RgbImage {
 // exactly width * height * 3 bytes.
 void check_image(const RgbImage& image);
 
-// Resizes bilinearly (pixel centres aligned, edges clamped) to `size`, scales
-// to [0, 1] and normalizes (x - mean) / std per channel. Result: 3 planes of
+// Resizes to `size` as Qwen-VL's image processor does (bicubic, a = -0.5,
+// antialiased when shrinking, each axis pass rounded to 8 bits), scales to
+// [0, 1] and normalizes (x - mean) / std per channel. Result: 3 planes of
 // height_px rows of width_px floats.
 std::vector<float> normalize_image(const RgbImage& image, PixelSize size,
                                    const std::array<float, 3>& mean,

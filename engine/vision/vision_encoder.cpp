@@ -39,7 +39,7 @@ void run_block(kernels::ThreadPool& pool, const VisionHparams& hp, const VisionL
   layer_norm_rows(pool, x.data(), n, e, l.ln2, hp.eps, h.data());
   std::vector<float> up(static_cast<size_t>(n * hp.n_ff));
   linear_rows(pool, l.up, h.data(), n, e, up.data(), hp.n_ff);
-  gelu_rows(pool, up.data(), n, hp.n_ff);
+  gelu_rows(pool, up.data(), n, hp.n_ff, Gelu::Tanh);
   linear_rows(pool, l.down, up.data(), n, hp.n_ff, o.data(), e);
   for (size_t i = 0; i < x.size(); ++i) x[i] += o[i];
 }
@@ -50,7 +50,7 @@ void project(kernels::ThreadPool& pool, const LinearWeights& fc1, const LinearWe
              int64_t ld_out) {
   std::vector<float> mid(static_cast<size_t>(n_tok * fc1.n_out()));
   linear_rows(pool, fc1, merged.data(), n_tok, n_in, mid.data(), fc1.n_out());
-  gelu_rows(pool, mid.data(), n_tok, fc1.n_out());
+  gelu_rows(pool, mid.data(), n_tok, fc1.n_out(), Gelu::Erf);  // the mergers' nn.GELU()
   linear_rows(pool, fc2, mid.data(), n_tok, fc1.n_out(), out, ld_out);
 }
 

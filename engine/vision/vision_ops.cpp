@@ -39,10 +39,16 @@ void linear_rows(kernels::ThreadPool& pool, const LinearWeights& l, const float*
   });
 }
 
-void gelu_rows(kernels::ThreadPool& pool, float* x, int64_t n_rows, int64_t n) {
+void gelu_rows(kernels::ThreadPool& pool, float* x, int64_t n_rows, int64_t n, Gelu kind) {
   constexpr float kSqrt2OverPi = 0.7978845608028654f;
+  constexpr float kInvSqrt2 = 0.7071067811865476f;
   for_each_row(pool, n_rows, [&](int64_t r) {
     float* row = x + r * n;
+    if (kind == Gelu::Erf) {
+      for (int64_t i = 0; i < n; ++i)
+        row[i] = 0.5f * row[i] * (1.0f + std::erf(row[i] * kInvSqrt2));
+      return;
+    }
     for (int64_t i = 0; i < n; ++i) {
       const float v = row[i];
       row[i] = 0.5f * v * (1.0f + std::tanh(kSqrt2OverPi * (v + 0.044715f * v * v * v)));

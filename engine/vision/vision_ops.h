@@ -20,9 +20,11 @@ void layer_norm_rows(kernels::ThreadPool& pool, const float* x, int64_t n_rows, 
 void linear_rows(kernels::ThreadPool& pool, const LinearWeights& l, const float* x, int64_t n_rows,
                  int64_t n_in, float* y, int64_t ldy);
 
-// GELU, tanh approximation (the vision tower's gelu_pytorch_tanh, and what
-// llama.cpp's merger uses).
-void gelu_rows(kernels::ThreadPool& pool, float* x, int64_t n_rows, int64_t n);
+// The two GELUs of Qwen3-VL's vision tower: its blocks use the tanh
+// approximation (hidden_act gelu_pytorch_tanh), its mergers PyTorch's exact
+// nn.GELU() with erf.
+enum class Gelu { Tanh, Erf };
+void gelu_rows(kernels::ThreadPool& pool, float* x, int64_t n_rows, int64_t n, Gelu kind);
 
 // Rotates each head's pairs (i, i + head_dim/2): pairs below head_dim/4 by
 // the patch row, the rest by the patch column, with frequencies

@@ -70,42 +70,78 @@ Vec layer_norm(const Tensors& t, const std::string& base, const Vec& x, double e
   return y;
 }
 
+// The blocks' MLPs use the tanh GELU (hidden_act gelu_pytorch_tanh); the
+// mergers (final and DeepStack) PyTorch's exact one, with erf.
 double gelu_tanh(double v) {
   return 0.5 * v * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (v + 0.044715 * v * v * v)));
 }
+double gelu_erf(double v) { return 0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))); }
 
-Vec mlp(const Tensors& t, const std::string& fc1, const std::string& fc2, const Vec& x) {
+Vec mlp(const Tensors& t, const std::string& fc1, const std::string& fc2, const Vec& x,
+        double (*gelu)(double)) {
   Vec h = affine(t, fc1, x);
-  for (double& v : h) v = gelu_tanh(v);
+  for (double& v : h) v = gelu(v);
   return affine(t, fc2, h);
 }
 
-// Bilinear resize with half-pixel centres, then (x/255 - mean)/std; planar.
+// Keys bicubic (a = -0.5) stretched by the shrink factor, one axis at a
+// time in PIL's fixed point, each pass rounded to 8 bits; then
+// (x/255 - mean)/std; planar.
+double cubic(double x) {
+  x = std::abs(x);
+  // Horner's form, as the engine evaluates it: a last-bit difference could
+  // move a 22-bit fixed-point weight by one.
+  if (x < 1) return (1.5 * x - 2.5) * x * x + 1;
+  if (x < 2) return ((-0.5 * x + 2.5) * x - 4) * x + 2;
+  return 0;
+}
+
+// out[d] from src[0..n): a weighted mean over every source sample.
+Vec resample(const Vec& src, int64_t dst_n) {
+  const auto src_n = static_cast<int64_t>(src.size());
+  const double scale = static_cast<double>(src_n) / static_cast<double>(dst_n);
+  const double stretch = std::max(scale, 1.0);
+  Vec out(static_cast<size_t>(dst_n));
+  for (int64_t d = 0; d < dst_n; ++d) {
+    const double centre = (d + 0.5) * scale;
+    Vec w(static_cast<size_t>(src_n));
+    double total = 0;
+    for (int64_t i = 0; i < src_n; ++i) {
+      w[static_cast<size_t>(i)] = cubic((i + 0.5 - centre) / stretch);
+      total += w[static_cast<size_t>(i)];
+    }
+    // Weights normalized before the sum, so an 8-bit rounding tie falls the
+    // same way as in the engine.
+    double sum = 0;
+    for (int64_t i = 0; i < src_n; ++i)
+      sum += w[static_cast<size_t>(i)] / total * src[static_cast<size_t>(i)];
+    out[static_cast<size_t>(d)] = std::clamp(std::round(sum), 0.0, 255.0);
+  }
+  return out;
+}
+
 std::vector<Vec> preprocess(const ReferenceImage& img, int64_t tw, int64_t th, const Vec& mean,
                             const Vec& stdv) {
   std::vector<Vec> planes(3, Vec(static_cast<size_t>(tw * th)));
-  auto src = [&](double s, int64_t n, int64_t* lo, int64_t* hi) {
-    s = std::clamp(s, 0.0, static_cast<double>(n - 1));
-    *lo = static_cast<int64_t>(std::floor(s));
-    *hi = std::min(*lo + 1, n - 1);
-    return s - static_cast<double>(*lo);
-  };
-  for (int64_t y = 0; y < th; ++y)
-    for (int64_t x = 0; x < tw; ++x) {
-      int64_t y0, y1, x0, x1;
-      const double fy = src((y + 0.5) * img.height_px / th - 0.5, img.height_px, &y0, &y1);
-      const double fx = src((x + 0.5) * img.width_px / tw - 0.5, img.width_px, &x0, &x1);
-      for (int c = 0; c < 3; ++c) {
-        auto p = [&](int64_t yy, int64_t xx) {
-          return static_cast<double>(
-              img.rgb[static_cast<size_t>((yy * img.width_px + xx) * 3 + c)]);
-        };
-        const double v = (1 - fy) * ((1 - fx) * p(y0, x0) + fx * p(y0, x1)) +
-                         fy * ((1 - fx) * p(y1, x0) + fx * p(y1, x1));
-        planes[static_cast<size_t>(c)][static_cast<size_t>(y * tw + x)] =
-            (v / 255.0 - mean[static_cast<size_t>(c)]) / stdv[static_cast<size_t>(c)];
-      }
+  for (int c = 0; c < 3; ++c) {
+    std::vector<Vec> rows;  // each source row resampled across
+    for (int64_t y = 0; y < img.height_px; ++y) {
+      Vec row(static_cast<size_t>(img.width_px));
+      for (int64_t x = 0; x < img.width_px; ++x)
+        row[static_cast<size_t>(x)] = img.rgb[static_cast<size_t>((y * img.width_px + x) * 3 + c)];
+      rows.push_back(resample(row, tw));
     }
+    for (int64_t x = 0; x < tw; ++x) {
+      Vec column(static_cast<size_t>(img.height_px));
+      for (int64_t y = 0; y < img.height_px; ++y)
+        column[static_cast<size_t>(y)] = rows[static_cast<size_t>(y)][static_cast<size_t>(x)];
+      const Vec down = resample(column, th);
+      for (int64_t y = 0; y < th; ++y)
+        planes[static_cast<size_t>(c)][static_cast<size_t>(y * tw + x)] =
+            (down[static_cast<size_t>(y)] / 255.0 - mean[static_cast<size_t>(c)]) /
+            stdv[static_cast<size_t>(c)];
+    }
+  }
   return planes;
 }
 
@@ -246,7 +282,8 @@ std::vector<std::vector<double>> reference_encode(const std::string& path,
       const Vec o = affine(t, b + "attn_out", att);
       Vec& r = next[static_cast<size_t>(i)];
       for (int64_t c = 0; c < e; ++c) r[static_cast<size_t>(c)] += o[static_cast<size_t>(c)];
-      const Vec f2 = mlp(t, b + "ffn_up", b + "ffn_down", layer_norm(t, b + "ln2", r, eps));
+      const Vec f2 =
+          mlp(t, b + "ffn_up", b + "ffn_down", layer_norm(t, b + "ln2", r, eps), gelu_tanh);
       for (int64_t c = 0; c < e; ++c) r[static_cast<size_t>(c)] += f2[static_cast<size_t>(c)];
     }
     x = std::move(next);
@@ -254,17 +291,24 @@ std::vector<std::vector<double>> reference_encode(const std::string& path,
       const std::string d = fmt::format("v.deepstack.{}.", il);
       std::vector<Vec> out;
       for (const Vec& r : merge(x))
-        out.push_back(mlp(t, d + "fc1", d + "fc2", layer_norm(t, d + "norm", r, eps)));
+        out.push_back(mlp(t, d + "fc1", d + "fc2", layer_norm(t, d + "norm", r, eps), gelu_erf));
       deepstack.push_back(std::move(out));
     }
   }
   std::vector<Vec> normed;
   for (const Vec& r : x) normed.push_back(layer_norm(t, "v.post_ln", r, eps));
   std::vector<Vec> result;
-  for (const Vec& r : merge(normed)) result.push_back(mlp(t, "mm.0", "mm.2", r));
+  for (const Vec& r : merge(normed)) result.push_back(mlp(t, "mm.0", "mm.2", r, gelu_erf));
   for (size_t i = 0; i < result.size(); ++i)
     for (const auto& ds : deepstack) result[i].insert(result[i].end(), ds[i].begin(), ds[i].end());
   return result;
+}
+
+std::vector<std::vector<double>> reference_preprocess(const ReferenceImage& image, int64_t target_w,
+                                                      int64_t target_h,
+                                                      const std::vector<double>& mean,
+                                                      const std::vector<double>& std_dev) {
+  return preprocess(image, target_w, target_h, mean, std_dev);
 }
 
 }  // namespace mosaic::testing

@@ -22,4 +22,10 @@ std::vector<std::vector<double>> reference_encode(const std::string& mmproj_path
                                                   const ReferenceImage& image, int64_t target_w,
                                                   int64_t target_h);
 
+// The resize and normalization alone: 3 planes of target_h x target_w.
+std::vector<std::vector<double>> reference_preprocess(const ReferenceImage& image, int64_t target_w,
+                                                      int64_t target_h,
+                                                      const std::vector<double>& mean,
+                                                      const std::vector<double>& std_dev);
+
 }  // namespace mosaic::testing

@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <random>
 
 #include "engine/error.h"
 #include "engine/synthetic/synthetic_mmproj.h"
+#include "engine/vision/image_normalize.h"
 #include "engine/vision/image_size.h"
 #include "engine/vision/patch_grid.h"
 #include "engine/vision/vision_encoder.h"
@@ -203,6 +205,62 @@ TEST(VisionPreprocess, FitSizesStayInBudgetAndKeepAspect) {
       ASSERT_GE(aspect, static_cast<double>(s.width_px - 32) / (s.height_px + 32)) << w << "x" << h;
       ASSERT_LE(aspect, static_cast<double>(s.width_px + 32) / (s.height_px - 32)) << w << "x" << h;
     }
+  }
+}
+
+// The resize: same size keeps every pixel, a flat picture stays flat, and
+// shrinking filters (fine stripes become grey instead of aliasing into
+// stripes, which point sampling or plain bilinear taps would give).
+TEST(VisionPreprocess, ResizeKeepsPixelsAndFiltersWhenShrinking) {
+  const std::array<float, 3> zero = {0, 0, 0}, one = {1, 1, 1};
+  auto value = [](const std::vector<float>& planes, int64_t w, int64_t h, int c, int64_t x,
+                  int64_t y) { return planes[static_cast<size_t>((c * h + y) * w + x)] * 255.0f; };
+  std::vector<uint8_t> rgb(24 * 16 * 3);
+  std::mt19937 rng(5);
+  for (auto& b : rgb) b = static_cast<uint8_t>(rng());
+  const vision::RgbImage noise{24, 16, rgb};
+  const auto same = vision::normalize_image(noise, {24, 16}, zero, one);
+  for (int64_t y = 0; y < 16; ++y)
+    for (int64_t x = 0; x < 24; ++x)
+      for (int c = 0; c < 3; ++c)
+        ASSERT_NEAR(value(same, 24, 16, c, x, y), rgb[static_cast<size_t>((y * 24 + x) * 3 + c)],
+                    1e-3);
+
+  std::vector<uint8_t> flat(40 * 40 * 3, 77);
+  const auto flat_out = vision::normalize_image({40, 40, flat}, {16, 24}, zero, one);
+  for (float v : flat_out) ASSERT_NEAR(v * 255.0f, 77.0f, 1e-3);
+
+  // One-pixel black and white columns shrunk 4x across.
+  std::vector<uint8_t> stripes(64 * 8 * 3);
+  for (int64_t y = 0; y < 8; ++y)
+    for (int64_t x = 0; x < 64; ++x)
+      for (int c = 0; c < 3; ++c)
+        stripes[static_cast<size_t>((y * 64 + x) * 3 + c)] = x % 2 ? 255 : 0;
+  const auto shrunk = vision::normalize_image({64, 8, stripes}, {16, 8}, zero, one);
+  for (int64_t x = 1; x < 15; ++x)
+    EXPECT_NEAR(value(shrunk, 16, 8, 0, x, 4), 127.5f, 3.0f) << x;  // bicubic ripples a little
+}
+
+// The engine's resize against the reference's, over shrinking, growing and
+// odd ratios: the same 8-bit pixels (both use exact fixed point).
+TEST(VisionPreprocess, ResizeMatchesTheReference) {
+  const std::array<float, 3> mean = {0.5f, 0.4f, 0.3f}, stdv = {0.25f, 0.5f, 0.2f};
+  const std::vector<double> mean_d(mean.begin(), mean.end()), std_d(stdv.begin(), stdv.end());
+  for (const auto& [w, h, tw, th] : {std::array<int64_t, 4>{100, 60, 40, 24},
+                                     {80, 48, 40, 24},
+                                     {13, 50, 16, 48},
+                                     {37, 29, 64, 32},
+                                     {300, 7, 32, 16}}) {
+    const ReferenceImage img = random_image(w, h, 7);
+    const auto got = vision::normalize_image({w, h, img.rgb}, {tw, th}, mean, stdv);
+    const auto want = reference_preprocess(img, tw, th, mean_d, std_d);
+    int off = 0;
+    for (int c = 0; c < 3; ++c)
+      for (int64_t i = 0; i < tw * th; ++i)
+        if (std::abs(got[static_cast<size_t>(c * tw * th + i)] -
+                     want[static_cast<size_t>(c)][static_cast<size_t>(i)]) > 1e-5)
+          ++off;
+    EXPECT_EQ(off, 0) << w << "x" << h << " -> " << tw << "x" << th;
   }
 }
 

@@ -13,6 +13,7 @@
 //        that the mins multiply.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/cpu/blocks.h"
@@ -273,22 +274,51 @@ void prep(DType t, int64_t n_in, const uint8_t* x_row, uint8_t* out) {
   }
 }
 
+// How far ahead of the row being read the weights are prefetched. The
+// hardware prefetcher follows one long stream well, but decode reads many
+// short ones (a slice of each expert's matrix per thread, 0.3-0.6 MB each,
+// at scattered places) and restarts at every one; asking for the lines 4 KB
+// ahead keeps more misses in flight from the first row on. Measured on the
+// qwen3moe benchmark model, Q8_0, 2 threads: about +15-20% tokens/s
+// (README, "Measured figures").
+constexpr size_t kPrefetchBytes = 4096;
+
+inline void prefetch_range(const uint8_t* p, size_t bytes) {
+  for (size_t o = 0; o < bytes; o += 64) {
+    _mm_prefetch(reinterpret_cast<const char*>(p + o), _MM_HINT_T0);
+  }
+}
+
+// Rows r0.. of a matrix, each after prefetching the row kPrefetchBytes ahead
+// (the first call also the lines before that).
+template <typename RowFn>
+void rows_with_prefetch(const uint8_t* w, size_t rb, int64_t n_rows, float* y, RowFn row) {
+  prefetch_range(w, std::min(kPrefetchBytes, rb * static_cast<size_t>(n_rows)));
+  for (int64_t r = 0; r < n_rows; ++r) {
+    prefetch_range(w + r * rb + kPrefetchBytes, rb);
+    y[r] = row(w + r * rb);
+  }
+}
+
 void gemv(DType t, int64_t n_in, const uint8_t* w, size_t rb, int64_t n_rows, const uint8_t* xp,
           float* y) {
   switch (t) {
     case DType::Q8_0: {
       const Q80Layout L(n_in);
-      for (int64_t r = 0; r < n_rows; ++r) y[r] = gemv_row_q8_0(L, w + r * rb, xp);
+      rows_with_prefetch(w, rb, n_rows, y,
+                         [&](const uint8_t* row) { return gemv_row_q8_0(L, row, xp); });
       return;
     }
     case DType::Q4_0: {
       const Q80Layout L(n_in);
-      for (int64_t r = 0; r < n_rows; ++r) y[r] = gemv_row_q4_0(L, w + r * rb, xp);
+      rows_with_prefetch(w, rb, n_rows, y,
+                         [&](const uint8_t* row) { return gemv_row_q4_0(L, row, xp); });
       return;
     }
     case DType::Q4_K: {
       const Q4KLayout L(n_in);
-      for (int64_t r = 0; r < n_rows; ++r) y[r] = gemv_row_q4_K(L, w + r * rb, xp);
+      rows_with_prefetch(w, rb, n_rows, y,
+                         [&](const uint8_t* row) { return gemv_row_q4_K(L, row, xp); });
       return;
     }
     default:

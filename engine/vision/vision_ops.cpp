@@ -5,6 +5,7 @@
 
 #include "engine/blocks/linear.h"
 #include "engine/blocks/rows.h"
+#include "kernels/cpu/ops.h"
 
 namespace mosaic::vision {
 
@@ -40,18 +41,11 @@ void linear_rows(kernels::ThreadPool& pool, const LinearWeights& l, const float*
 }
 
 void gelu_rows(kernels::ThreadPool& pool, float* x, int64_t n_rows, int64_t n, Gelu kind) {
-  constexpr float kSqrt2OverPi = 0.7978845608028654f;
-  constexpr float kInvSqrt2 = 0.7071067811865476f;
   for_each_row(pool, n_rows, [&](int64_t r) {
-    float* row = x + r * n;
     if (kind == Gelu::Erf) {
-      for (int64_t i = 0; i < n; ++i)
-        row[i] = 0.5f * row[i] * (1.0f + std::erf(row[i] * kInvSqrt2));
-      return;
-    }
-    for (int64_t i = 0; i < n; ++i) {
-      const float v = row[i];
-      row[i] = 0.5f * v * (1.0f + std::tanh(kSqrt2OverPi * (v + 0.044715f * v * v * v)));
+      kernels::gelu_erf(x + r * n, n);
+    } else {
+      kernels::gelu_tanh(x + r * n, n);
     }
   });
 }
@@ -145,15 +139,8 @@ void full_attention(kernels::ThreadPool& pool, const float* q, const float* k, c
       linear(pool, key_weight, queries, scores.data(), n_tok);
       for_each_row(pool, rows, [&](int64_t r) {
         float* s = scores.data() + r * n_tok;
-        float max_s = -INFINITY;
-        for (int64_t j = 0; j < n_tok; ++j) max_s = std::max(max_s, s[j] * scale);
-        float sum = 0.0f;
-        for (int64_t j = 0; j < n_tok; ++j) {
-          s[j] = std::exp(s[j] * scale - max_s);
-          sum += s[j];
-        }
-        const float inv = 1.0f / sum;
-        for (int64_t j = 0; j < n_tok; ++j) s[j] *= inv;
+        kernels::scale(s, scale, n_tok);
+        kernels::softmax(s, n_tok);
       });
       probs.set(scores.data(), rows, n_tok, n_tok);
       linear(pool, value_weight, probs, out + t0 * ld_out + h * head_dim, ld_out);

@@ -283,6 +283,10 @@ void fill_kernels(IsaKernels& k) {
   k.axpy = axpy_f32;
   k.weighted_row_sum = weighted_row_sum;
   k.fp32_to_fp16_row = fp32_to_fp16_row;
+  k.softmax = softmax;
+  k.swiglu = swiglu;
+  k.gelu_tanh = gelu_tanh;
+  k.gelu_erf = gelu_erf;
   fill_gemm(k);
   fill_gemv(k);
 }

@@ -74,6 +74,11 @@ struct IsaKernels {
                            bool v_f16, int64_t v_row_stride, int64_t n_rows, float* out,
                            int64_t out_stride, int64_t n_cols) = nullptr;
   void (*fp32_to_fp16_row)(const float* x, uint16_t* y, int64_t n) = nullptr;
+  // Element-wise functions built on exp (null: the portable loops in ops.cpp).
+  void (*softmax)(float* x, int64_t n) = nullptr;
+  void (*swiglu)(const float* gate, const float* up, float* out, int64_t n) = nullptr;
+  void (*gelu_tanh)(float* x, int64_t n) = nullptr;
+  void (*gelu_erf)(float* x, int64_t n) = nullptr;
 };
 
 // Table for the active ISA (never null; entries may be null as documented).
@@ -94,6 +99,10 @@ const IsaKernels& kernels_for(CpuIsa isa);
                         bool v_f16, int64_t v_row_stride, int64_t n_rows, float* out,   \
                         int64_t out_stride, int64_t n_cols);                            \
   void fp32_to_fp16_row(const float* x, uint16_t* y, int64_t n);                        \
+  void softmax(float* x, int64_t n);                                                    \
+  void swiglu(const float* gate, const float* up, float* out, int64_t n);               \
+  void gelu_tanh(float* x, int64_t n);                                                  \
+  void gelu_erf(float* x, int64_t n);                                                   \
   void dequant_f16(const void* src, float* dst, int64_t n);                             \
   void quantize_q8_0(const float* x, void* dst, int64_t n);                             \
   void quantize_q8_K(const float* x, void* dst, int64_t n);                             \

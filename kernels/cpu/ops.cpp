@@ -64,6 +64,7 @@ void rope_neox(float* x, int64_t n_heads, int64_t head_dim, int64_t rope_dims, i
 
 void softmax(float* x, int64_t n) {
   if (n <= 0) return;
+  if (auto f = active_kernels().softmax) return f(x, n);
   float mx = x[0];
   for (int64_t i = 1; i < n; ++i) mx = std::max(mx, x[i]);
   float sum = 0;
@@ -76,10 +77,25 @@ void softmax(float* x, int64_t n) {
 }
 
 void swiglu(const float* gate, const float* up, float* out, int64_t n) {
+  if (auto f = active_kernels().swiglu) return f(gate, up, out, n);
   for (int64_t i = 0; i < n; ++i) {
     const float g = gate[i];
     out[i] = g / (1.f + std::exp(-g)) * up[i];
   }
+}
+
+void gelu_tanh(float* x, int64_t n) {
+  if (auto f = active_kernels().gelu_tanh) return f(x, n);
+  constexpr float kSqrt2OverPi = 0.7978845608028654f;
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = x[i];
+    x[i] = 0.5f * v * (1.0f + std::tanh(kSqrt2OverPi * (v + 0.044715f * v * v * v)));
+  }
+}
+
+void gelu_erf(float* x, int64_t n) {
+  if (auto f = active_kernels().gelu_erf) return f(x, n);
+  for (int64_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * 0.70710678f));
 }
 
 void axpy(float* y, float a, const float* x, int64_t n) {
@@ -150,6 +166,21 @@ void swiglu(const float* gate, const float* up, float* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const double g = gate[i];
     out[i] = static_cast<float>(g / (1.0 + std::exp(-g)) * up[i]);
+  }
+}
+
+void gelu_tanh(float* x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const double v = x[i];
+    x[i] = static_cast<float>(
+        0.5 * v * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (v + 0.044715 * v * v * v))));
+  }
+}
+
+void gelu_erf(float* x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const double v = x[i];
+    x[i] = static_cast<float>(0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))));
   }
 }
 

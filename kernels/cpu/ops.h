@@ -22,6 +22,11 @@ void softmax(float* x, int64_t n);
 // out[i] = silu(gate[i]) * up[i]. out may alias gate or up.
 void swiglu(const float* gate, const float* up, float* out, int64_t n);
 
+// GELU in place: the tanh approximation 0.5x(1 + tanh(sqrt(2/pi)(x +
+// 0.044715x^3))) and the exact 0.5x(1 + erf(x/sqrt(2))).
+void gelu_tanh(float* x, int64_t n);
+void gelu_erf(float* x, int64_t n);
+
 // y[i] += a * x[i]
 void axpy(float* y, float a, const float* x, int64_t n);
 // y[i] += a * x[i] with x in IEEE half precision (KV cache rows).
@@ -47,6 +52,8 @@ void rope_neox(float* x, int64_t n_heads, int64_t head_dim, int64_t rope_dims, i
                float freq_base, float freq_scale);
 void softmax(float* x, int64_t n);
 void swiglu(const float* gate, const float* up, float* out, int64_t n);
+void gelu_tanh(float* x, int64_t n);
+void gelu_erf(float* x, int64_t n);
 void axpy_f16(float* y, float a, const uint16_t* x, int64_t n);
 void axpy(float* y, float a, const float* x, int64_t n);
 void weighted_row_sum(const float* w, int64_t w_stride, int64_t n_out, const void* v, bool v_f16,

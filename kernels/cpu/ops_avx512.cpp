@@ -2,6 +2,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "kernels/cpu/blocks.h"
@@ -161,6 +162,121 @@ void quantize_q8_K(const float* x, void* dst, int64_t n) {
     }
     y[b].d = 1.f / iscale;
   }
+}
+
+}  // namespace mosaic::kernels::avx512
+
+// ---- exp and the functions built on it -------------------------------------
+
+namespace mosaic::kernels::avx512 {
+namespace {
+
+// e^x for 16 floats: x = n ln2 + r with |r| <= ln2/2, e^r by its Taylor
+// series to r^7 (truncation below 6e-9 relative), scaled by 2^n with scalef
+// (which also underflows to 0 and overflows to inf cleanly). NaN stays NaN:
+// min/max return their second operand when one is NaN, so x goes second.
+inline __m512 exp_ps(__m512 x) {
+  const __m512 log2e = _mm512_set1_ps(1.44269504088896341f);
+  const __m512 ln2_hi = _mm512_set1_ps(0.693359375f);
+  const __m512 ln2_lo = _mm512_set1_ps(-2.12194440e-4f);
+  x = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(88.8f), x));
+  const __m512 n =
+      _mm512_roundscale_ps(_mm512_mul_ps(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, ln2_hi, x);
+  r = _mm512_fnmadd_ps(n, ln2_lo, r);
+  __m512 p = _mm512_set1_ps(1.0f / 5040.0f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+  return _mm512_scalef_ps(p, n);
+}
+
+// erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): with t = 1/(1 + p|x|),
+// erf(|x|) = 1 - t(a1 + t(a2 + t(a3 + t(a4 + t a5)))) e^(-x^2), sign restored.
+inline __m512 erf_ps(__m512 x) {
+  const __m512 ax = _mm512_abs_ps(x);
+  const __m512 t = _mm512_div_ps(
+      _mm512_set1_ps(1.0f), _mm512_fmadd_ps(_mm512_set1_ps(0.3275911f), ax, _mm512_set1_ps(1.0f)));
+  __m512 poly = _mm512_set1_ps(1.061405429f);
+  poly = _mm512_fmadd_ps(poly, t, _mm512_set1_ps(-1.453152027f));
+  poly = _mm512_fmadd_ps(poly, t, _mm512_set1_ps(1.421413741f));
+  poly = _mm512_fmadd_ps(poly, t, _mm512_set1_ps(-0.284496736f));
+  poly = _mm512_fmadd_ps(poly, t, _mm512_set1_ps(0.254829592f));
+  poly = _mm512_mul_ps(poly, t);
+  const __m512 e = exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_mul_ps(ax, ax)));
+  const __m512 y = _mm512_fnmadd_ps(poly, e, _mm512_set1_ps(1.0f));
+  // Copy x's sign onto y (y >= 0).
+  return _mm512_or_ps(y, _mm512_and_ps(x, _mm512_set1_ps(-0.0f)));
+}
+
+inline __mmask16 tail16(int64_t remaining) {
+  return remaining >= 16 ? static_cast<__mmask16>(0xFFFF)
+                         : static_cast<__mmask16>((1u << remaining) - 1);
+}
+
+// Applies f to n floats of x in place, 16 at a time (masked tail).
+template <typename F>
+inline void map_in_place(float* x, int64_t n, F f) {
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 m = tail16(n - i);
+    _mm512_mask_storeu_ps(x + i, m, f(_mm512_maskz_loadu_ps(m, x + i)));
+  }
+}
+
+}  // namespace
+
+void softmax(float* x, int64_t n) {
+  __m512 vmax = _mm512_set1_ps(-INFINITY);
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 m = tail16(n - i);
+    vmax = _mm512_mask_max_ps(vmax, m, vmax, _mm512_maskz_loadu_ps(m, x + i));
+  }
+  const float mx = _mm512_reduce_max_ps(vmax);
+  const __m512 vmx = _mm512_set1_ps(mx);
+  __m512 vsum = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 m = tail16(n - i);
+    const __m512 e = exp_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, x + i), vmx));
+    _mm512_mask_storeu_ps(x + i, m, e);
+    vsum = _mm512_mask_add_ps(vsum, m, vsum, e);
+  }
+  const __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(vsum));
+  map_in_place(x, n, [&](__m512 v) { return _mm512_mul_ps(v, inv); });
+}
+
+void swiglu(const float* gate, const float* up, float* out, int64_t n) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 m = tail16(n - i);
+    const __m512 g = _mm512_maskz_loadu_ps(m, gate + i);
+    const __m512 sig =
+        _mm512_div_ps(one, _mm512_add_ps(one, exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), g))));
+    _mm512_mask_storeu_ps(out + i, m,
+                          _mm512_mul_ps(_mm512_mul_ps(g, sig), _mm512_maskz_loadu_ps(m, up + i)));
+  }
+}
+
+void gelu_tanh(float* x, int64_t n) {
+  // 0.5x(1 + tanh(u)) = x / (1 + e^(-2u)), u = sqrt(2/pi)(x + 0.044715x^3).
+  const __m512 c = _mm512_set1_ps(-2.0f * 0.7978845608028654f), k = _mm512_set1_ps(0.044715f);
+  const __m512 one = _mm512_set1_ps(1.0f);
+  map_in_place(x, n, [&](__m512 v) {
+    const __m512 inner = _mm512_fmadd_ps(_mm512_mul_ps(k, v), _mm512_mul_ps(v, v), v);
+    return _mm512_div_ps(v, _mm512_add_ps(one, exp_ps(_mm512_mul_ps(c, inner))));
+  });
+}
+
+void gelu_erf(float* x, int64_t n) {
+  const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f);
+  const __m512 inv_sqrt2 = _mm512_set1_ps(0.70710678118654752f);
+  map_in_place(x, n, [&](__m512 v) {
+    return _mm512_mul_ps(_mm512_mul_ps(half, v),
+                         _mm512_add_ps(one, erf_ps(_mm512_mul_ps(v, inv_sqrt2))));
+  });
 }
 
 }  // namespace mosaic::kernels::avx512

@@ -109,6 +109,54 @@ TEST(KernelOps, AxpyScale) {
   for (int64_t i = 0; i < n; ++i) EXPECT_FLOAT_EQ(y[i], 2.f * (y0[i] + 0.5f * x[i]));
 }
 
+// The exp-based functions on every ISA against the double-precision
+// reference, over lengths around the vector width and values from tiny to
+// saturating, with NaN carried through.
+TEST(KernelOps, ExpBasedFunctionsOnEveryIsa) {
+  test::IsaGuard guard;
+  for (int64_t n : {1, 15, 16, 17, 33, 1000}) {
+    auto x = test::random_floats(n, 11, 6.f);
+    x[0] = -30.f;
+    if (n > 2) x[1] = 30.f;
+    if (n > 3) x[2] = 0.f;
+    const auto up = test::random_floats(n, 12);
+    std::vector<float> want_tanh = x, want_erf = x, want_swiglu(n), want_softmax = x;
+    ref::gelu_tanh(want_tanh.data(), n);
+    ref::gelu_erf(want_erf.data(), n);
+    ref::swiglu(x.data(), up.data(), want_swiglu.data(), n);
+    ref::softmax(want_softmax.data(), n);
+    for (CpuIsa isa : test::all_isas()) {
+      if (!set_active_isa(isa)) continue;
+      std::vector<float> a = x, b = x, c(n + 1, 99.f), d = x;
+      gelu_tanh(a.data(), n);
+      gelu_erf(b.data(), n);
+      swiglu(x.data(), up.data(), c.data(), n);
+      softmax(d.data(), n);
+      EXPECT_EQ(c[n], 99.f) << "wrote past the end";
+      for (const auto* v : {&a, &b, &d})
+        for (int64_t i = 0; i < n; ++i) ASSERT_TRUE(std::isfinite((*v)[i])) << isa_name(isa);
+      EXPECT_LE(test::normalized_max_error(a.data(), want_tanh.data(), n), 2e-6)
+          << isa_name(isa) << n;
+      EXPECT_LE(test::normalized_max_error(b.data(), want_erf.data(), n), 2e-6)
+          << isa_name(isa) << n;
+      EXPECT_LE(test::normalized_max_error(c.data(), want_swiglu.data(), n), 2e-6)
+          << isa_name(isa) << n;
+      EXPECT_LE(test::normalized_max_error(d.data(), want_softmax.data(), n), 2e-6)
+          << isa_name(isa) << n;
+    }
+  }
+  for (CpuIsa isa : test::all_isas()) {
+    if (!set_active_isa(isa)) continue;
+    std::vector<float> nan = {1.f, std::nanf(""), -2.f};
+    gelu_erf(nan.data(), 3);
+    EXPECT_TRUE(std::isnan(nan[1])) << isa_name(isa);
+    std::vector<float> nan2 = {std::nanf(""), 0.5f};
+    gelu_tanh(nan2.data(), 2);
+    EXPECT_TRUE(std::isnan(nan2[0])) << isa_name(isa);
+    EXPECT_NEAR(nan2[1], 0.345714f, 1e-5) << isa_name(isa);
+  }
+}
+
 TEST(KernelOps, AxpyOnEveryIsa) {
   test::IsaGuard guard;
   for (int64_t n : {1, 7, 15, 16, 17, 31, 32, 33, 512, 1001}) {

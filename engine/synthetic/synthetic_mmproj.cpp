@@ -70,9 +70,17 @@ void write_synthetic_mmproj(const std::string& path, const MmprojSpec& s) {
   gguf::GgufWriter w;
   w.set_string("general.architecture", "clip");
   w.set_string("general.name", "mosaic-synthetic-mmproj");
-  w.set_string("clip.projector_type", s.projector_type);
+  if (s.with_audio_encoder) {
+    w.set_string("clip.vision.projector_type", s.projector_type);
+    w.set_string("clip.audio.projector_type", "qwen3a");
+    w.set_u32("clip.audio.num_mel_bins", 128);
+    w.set_u32("clip.audio.embedding_length", 16);
+    w.set_u32("clip.audio.block_count", 1);
+  } else {
+    w.set_string("clip.projector_type", s.projector_type);
+  }
   w.set_bool("clip.has_vision_encoder", true);
-  w.set_bool("clip.has_audio_encoder", false);
+  w.set_bool("clip.has_audio_encoder", s.with_audio_encoder);
   w.set_u32("clip.vision.embedding_length", static_cast<uint32_t>(s.n_embd));
   w.set_u32("clip.vision.feed_forward_length", static_cast<uint32_t>(s.n_ff));
   w.set_u32("clip.vision.block_count", static_cast<uint32_t>(s.n_layer));
@@ -119,6 +127,12 @@ void write_synthetic_mmproj(const std::string& path, const MmprojSpec& s) {
     t.norm(b + "norm", 4 * e);
     t.linear(b + "fc1", s.weight_type, 4 * e, 4 * e);
     t.linear(b + "fc2", s.weight_type, 4 * e, s.projection_dim);
+  }
+  if (s.with_audio_encoder) {  // shapes are stand-ins: only the vision half is read
+    t.add("a.conv1d.0.weight", kernels::DType::F32, {3, 128, 16}, 0.1f);
+    t.norm("a.blk.0.ln1", 16);
+    t.linear("a.blk.0.attn_q", kernels::DType::F32, 16, 16);
+    t.linear("mm.a.mlp.0", kernels::DType::F32, 16, s.projection_dim);
   }
   w.write(path);
 }

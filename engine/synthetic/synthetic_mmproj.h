@@ -29,6 +29,10 @@ struct MmprojSpec {
   // stay F32 as the converter keeps them.
   kernels::DType weight_type = kernels::DType::F32;
   QkvLayout qkv = QkvLayout::Fused;
+  // Qwen3-Omni's mmproj: vision and audio in one file, the projector types
+  // under clip.vision./clip.audio. and a few audio tensors (a.*, mm.a.*)
+  // after the vision ones (the vision weights stay the same).
+  bool with_audio_encoder = false;
   uint64_t seed = 7;
 };
 

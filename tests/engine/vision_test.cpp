@@ -138,6 +138,25 @@ TEST(VisionLoad, RefusesOtherProjectorTypesByName) {
   }
 }
 
+// Qwen3-Omni's thinker takes pictures through the same path: its mmproj
+// holds an audio encoder too, with the projector types under
+// clip.vision./clip.audio.; the vision half gives the same embeddings.
+TEST(VisionLoad, OmniMmprojWithAudioEncodesPicturesTheSame) {
+  TempDir dir;
+  MmprojSpec vision_only, omni;
+  omni.with_audio_encoder = true;
+  synthetic::write_synthetic_mmproj(dir.file("vl.gguf"), vision_only);
+  synthetic::write_synthetic_mmproj(dir.file("omni.gguf"), omni);
+  const auto a = vision::VisionEncoder::open(dir.file("vl.gguf"));
+  const auto b = vision::VisionEncoder::open(dir.file("omni.gguf"));
+  const ReferenceImage img = random_image(40, 24, 3);
+  kernels::ThreadPool pool(1);
+  const auto ea = a.encode(pool, {img.width_px, img.height_px, img.rgb});
+  const auto eb = b.encode(pool, {img.width_px, img.height_px, img.rgb});
+  ASSERT_EQ(ea.rows.size(), eb.rows.size());
+  EXPECT_EQ(ea.rows, eb.rows);
+}
+
 TEST(VisionLoad, RefusesTextModel) {
   TempDir dir;
   const std::string path = dir.file("model.gguf");

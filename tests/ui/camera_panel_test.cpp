@@ -221,6 +221,8 @@ class CameraPanelTest : public QObject {
     QCOMPARE(QString::fromStdString(attached[0].mime_type), QStringLiteral("image/png"));
     // The model was given the picture: the reply's prompt holds its rows.
     QVERIFY(branch[1].stats.prompt_tokens > 20);
+    // The chat shows the frame as a thumbnail, not just its file name.
+    QTRY_VERIFY(child("attachmentThumbnail"));
   }
 
   void watchAlertsBecomeNotificationsAndChatEntries() {

@@ -1,7 +1,10 @@
 #include "ui/core/store_queries.h"
 
 #include <QRegularExpression>
+#include <QUrl>
 #include <algorithm>
+
+#include "app/store/attachment_files.h"
 
 namespace mosaic::ui {
 
@@ -48,6 +51,12 @@ QList<MessageRow> branch_rows(store::ConversationStore& store, qint64 conversati
     row.sibling_count = static_cast<int>(position.count());
     for (const store::Attachment& a : store.attachments_of(m.id)) {
       row.attachment_names.append(to_qstring(a.original_name));
+      row.attachment_previews.append(
+          a.mime_type.starts_with("image/")
+              ? QUrl::fromLocalFile(
+                    to_qstring(store::attachment_path(store.attachments_dir(), a.sha256).string()))
+                    .toString()
+              : QString());
     }
     rows.append(row);
   }

@@ -32,6 +32,9 @@ struct MessageRow {
   int sibling_index = 0;  // zero-based place among the versions of this message
   int sibling_count = 1;
   QStringList attachment_names;
+  // Per attachment: a file:// URL of the stored picture (shown as a
+  // thumbnail, loaded off the GUI thread), or "" for other files.
+  QStringList attachment_previews;
 };
 
 struct SearchRow {

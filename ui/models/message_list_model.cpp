@@ -45,6 +45,8 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
       return markdown_segments(row.content);
     case AttachmentNamesRole:
       return row.attachment_names;
+    case AttachmentPreviewsRole:
+      return row.attachment_previews;
     default:
       return {};
   }
@@ -65,7 +67,8 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
           {StreamingRole, "streaming"},
           {CodeBlocksRole, "codeBlocks"},
           {SegmentsRole, "segments"},
-          {AttachmentNamesRole, "attachmentNames"}};
+          {AttachmentNamesRole, "attachmentNames"},
+          {AttachmentPreviewsRole, "attachmentPreviews"}};
 }
 
 void MessageListModel::setRows(QList<MessageRow> rows) {

@@ -34,6 +34,7 @@ class MessageListModel : public QAbstractListModel {
     CodeBlocksRole,
     SegmentsRole,
     AttachmentNamesRole,
+    AttachmentPreviewsRole,
   };
 
   explicit MessageListModel(QObject* parent = nullptr);

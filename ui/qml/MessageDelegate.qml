@@ -21,6 +21,7 @@ Item {
     required property bool streaming
     required property var segments
     required property var attachmentNames
+    required property var attachmentPreviews
     readonly property bool isUser: role === "user"
     property bool editing: false
     property bool showReasoning: streaming && content.length === 0
@@ -127,18 +128,41 @@ Item {
             Layout.alignment: message.isUser ? Qt.AlignRight : Qt.AlignLeft
         }
 
-        // Attached files.
+        // Attached files: pictures as thumbnails (read by Qt's image threads),
+        // other files as name chips.
         Flow {
-            Layout.alignment: Qt.AlignRight
+            Layout.alignment: message.isUser ? Qt.AlignRight : Qt.AlignLeft
+            Layout.maximumWidth: parent.width
             visible: message.attachmentNames.length > 0
             spacing: 6
             Repeater {
                 model: message.attachmentNames
                 delegate: Rectangle {
                     required property string modelData
+                    required property int index
+                    readonly property string preview: (message.attachmentPreviews || [])[index] || ""
+                    objectName: preview.length > 0 ? "attachmentThumbnail" : "attachmentChip"
                     radius: 8; color: theme.surfaceAlt; border.color: theme.border
-                    width: nameLabel.implicitWidth + 16; height: nameLabel.implicitHeight + 8
-                    Label { id: nameLabel; anchors.centerIn: parent; text: parent.modelData; color: theme.text; font.pixelSize: theme.fontSize - 2 }
+                    width: preview.length > 0 ? thumb.width + 8 : nameLabel.implicitWidth + 16
+                    height: preview.length > 0 ? thumb.height + 8 : nameLabel.implicitHeight + 8
+                    Accessible.role: preview.length > 0 ? Accessible.Graphic : Accessible.StaticText
+                    Accessible.name: modelData
+                    Image {
+                        id: thumb
+                        visible: parent.preview.length > 0
+                        anchors.centerIn: parent
+                        source: parent.preview
+                        asynchronous: true
+                        sourceSize.width: 320
+                        sourceSize.height: 240
+                        width: Math.min(implicitWidth, 200)
+                        height: implicitWidth > 0 ? width * implicitHeight / implicitWidth : 0
+                        fillMode: Image.PreserveAspectFit
+                        ToolTip.visible: thumbMouse.containsMouse
+                        ToolTip.text: parent.modelData
+                        MouseArea { id: thumbMouse; anchors.fill: parent; hoverEnabled: true }
+                    }
+                    Label { id: nameLabel; visible: parent.preview.length === 0; anchors.centerIn: parent; text: parent.modelData; color: theme.text; font.pixelSize: theme.fontSize - 2 }
                 }
             }
         }

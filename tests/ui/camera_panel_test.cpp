@@ -7,6 +7,7 @@
 // entries), watch mode on the real model, and that a model change stops it.
 // Saves screenshots of the panel.
 #include <QDir>
+#include <QFile>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
@@ -223,6 +224,49 @@ class CameraPanelTest : public QObject {
     QVERIFY(branch[1].stats.prompt_tokens > 20);
     // The chat shows the frame as a thumbnail, not just its file name.
     QTRY_VERIFY(child("attachmentThumbnail"));
+  }
+
+  // A vision file kept elsewhere: chosen once, remembered for the model; a
+  // file that does not belong is refused with the reason, the model stays.
+  void visionFileChosenElsewhereIsRemembered() {
+    const QString lone_dir = dir_.path() + "/lone";
+    QDir().mkpath(lone_dir);
+    const QString lone = lone_dir + "/tiny-vl.gguf";
+    QVERIFY(QFile::copy(model_path_, lone));
+    const QString vision = dir_.path() + "/vision-for-tiny.gguf";
+    QVERIFY(QFile::copy(dir_.path() + "/models/mmproj-tiny-vl.gguf", vision));
+    chat_->loadModel(lone);
+    QTRY_COMPARE_WITH_TIMEOUT(chat_->modelState(), QStringLiteral("ready"), 30000);
+    QCOMPARE(chat_->modelInfo().value("seesPictures").toBool(), false);
+    QVERIFY(chat_->modelInfo().value("visionNote").toString().contains("no vision (mmproj) file"));
+
+    chat_->chooseVisionFile(QUrl::fromLocalFile(vision).toString());
+    QTRY_COMPARE_WITH_TIMEOUT(chat_->modelState(), QStringLiteral("ready"), 30000);
+    QTRY_VERIFY2(chat_->modelInfo().value("seesPictures").toBool(),
+                 qPrintable(chat_->modelInfo().value("visionNote").toString()));
+    QCOMPARE(settings_->visionFileFor(lone), vision);
+    QVERIFY(chat_->modelInfo().value("visionChosen").toBool());
+    QObject* picker = window_->findChild<QObject*>("modelPicker");
+    QVERIFY(picker);
+    QMetaObject::invokeMethod(picker, "open");
+    QTRY_VERIFY(picker->property("opened").toBool());
+    screenshot("model-with-chosen-vision-file");
+    QMetaObject::invokeMethod(picker, "close");
+    chat_->loadModel(lone);  // next time: the remembered file
+    QTRY_COMPARE_WITH_TIMEOUT(chat_->modelState(), QStringLiteral("ready"), 30000);
+    QTRY_VERIFY(chat_->modelInfo().value("seesPictures").toBool());
+
+    chat_->chooseVisionFile(text_model_path_);  // not a vision file at all
+    QTRY_COMPARE_WITH_TIMEOUT(chat_->modelState(), QStringLiteral("ready"), 30000);
+    QTRY_VERIFY(chat_->modelInfo().value("visionNote").toString().contains("cannot be used"));
+    QCOMPARE(chat_->modelInfo().value("seesPictures").toBool(), false);
+    chat_->chooseVisionFile("");  // back to looking beside the model
+    QTRY_COMPARE_WITH_TIMEOUT(chat_->modelState(), QStringLiteral("ready"), 30000);
+    QVERIFY(settings_->visionFileFor(lone).isEmpty());
+
+    chat_->loadModel(model_path_);  // the paired one, for the tests that follow
+    QTRY_COMPARE_WITH_TIMEOUT(chat_->modelState(), QStringLiteral("ready"), 30000);
+    QTRY_VERIFY(chat_->modelInfo().value("seesPictures").toBool());
   }
 
   void watchAlertsBecomeNotificationsAndChatEntries() {

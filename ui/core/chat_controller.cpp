@@ -181,12 +181,26 @@ void ChatController::loadModel(const QString& path_or_url) {
       if (load_cancel_requested_) {
         onModelLoadFailed(current_load_, tr("Loading %1 was cancelled").arg(path));
       } else {
-        current_load_ = engine_->loadModel(path, settings_.sessionParams());
+        current_load_ =
+            engine_->loadModel(path, settings_.sessionParams(), settings_.visionFileFor(path));
       }
     });
     return;
   }
-  current_load_ = engine_->loadModel(path, settings_.sessionParams());
+  current_load_ =
+      engine_->loadModel(path, settings_.sessionParams(), settings_.visionFileFor(path));
+}
+
+void ChatController::chooseVisionFile(const QString& path_or_url) {
+  const QString model = model_info_.value(QStringLiteral("path")).toString();
+  if (model_state_ != QLatin1String("ready") || model.isEmpty()) {
+    Q_EMIT errorOccurred(tr("Load the model first, then choose its vision file"));
+    return;
+  }
+  const QUrl url(path_or_url);
+  const QString path = url.isLocalFile() ? url.toLocalFile() : path_or_url;
+  settings_.setVisionFileFor(model, path);  // remembered for this model
+  loadModel(model);  // loads again (from the page cache) with the vision file
 }
 
 void ChatController::cancelLoad() {
@@ -220,6 +234,7 @@ void ChatController::onModelLoaded(const ModelSummary& s) {
       {"templateNote", s.template_note},
       {"seesPictures", s.sees_pictures},
       {"visionNote", s.vision_note},
+      {"visionChosen", !settings_.visionFileFor(s.path).isEmpty()},
   };
   settings_.addRecentModel(s.path);
   Q_EMIT modelChanged();

@@ -107,6 +107,10 @@ class ChatController : public QObject {
   // A path or a file:// URL.
   Q_INVOKABLE void loadModel(const QString& path_or_url);
   Q_INVOKABLE void cancelLoad();
+  // Pairs the loaded model with a vision (mmproj) file kept elsewhere than
+  // beside it (path or file:// URL; "" goes back to looking beside it),
+  // remembers the choice for this model and loads the model again with it.
+  Q_INVOKABLE void chooseVisionFile(const QString& path_or_url);
 
   // ---- Conversations ----
   Q_INVOKABLE void newConversation();

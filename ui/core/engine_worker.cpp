@@ -94,9 +94,10 @@ void EngineWorker::run() {
   loaded_.reset();  // the model is freed on the thread that used it
 }
 
-quint64 EngineWorker::loadModel(const QString& path, const mosaic_session_params& params) {
+quint64 EngineWorker::loadModel(const QString& path, const mosaic_session_params& params,
+                                const QString& vision_path) {
   const quint64 serial = ++latest_load_;
-  post([this, path, params, serial] { doLoad(path, params, serial); });
+  post([this, path, params, vision_path, serial] { doLoad(path, params, vision_path, serial); });
   return serial;
 }
 
@@ -121,7 +122,7 @@ void EngineWorker::startTurn(const TurnRequest& request) {
 }
 
 void EngineWorker::doLoad(const QString& path, const mosaic_session_params& params,
-                          quint64 serial) {
+                          const QString& vision_path, quint64 serial) {
   {
     std::lock_guard lock(handles_mutex_);
     handles_ = {};
@@ -156,10 +157,23 @@ void EngineWorker::doLoad(const QString& path, const mosaic_session_params& para
     summary.memory_bytes = info.file_bytes + summary.kv_bytes;
     summary.template_note = to_qstring(loaded->engine.chat_template().problem());
 #ifdef MOSAIC_HAVE_VISION
-    // The vision file beside the model, when it has one that belongs to it.
-    vision_prompt::VisionPairing vision = vision_prompt::pair_vision_file(
-        loaded->model.get(), path.toStdString(), {}, params.n_threads);
-    summary.vision_note = to_qstring(vision.note);
+    // The vision file the user chose for this model, else the one beside it.
+    vision_prompt::VisionPairing vision;
+    QString chosen_problem;
+    if (!vision_path.isEmpty()) {
+      try {
+        vision = vision_prompt::pair_vision_file(loaded->model.get(), path.toStdString(),
+                                                 vision_path.toStdString(), params.n_threads);
+      } catch (const std::exception& e) {
+        chosen_problem =
+            tr("The chosen vision file cannot be used: %1. ").arg(QString::fromUtf8(e.what()));
+      }
+    }
+    if (!vision.encoder) {
+      vision = vision_prompt::pair_vision_file(loaded->model.get(), path.toStdString(), {},
+                                               params.n_threads);
+    }
+    summary.vision_note = chosen_problem + to_qstring(vision.note);
     if (vision.encoder) {
       summary.sees_pictures = true;
       loaded->engine.set_picture_source(

@@ -46,10 +46,14 @@ class EngineWorker : public QObject {
   // Stops a running reply or load, lets the thread finish and frees the model.
   ~EngineWorker() override;
 
-  // Frees the current model, then loads `path` with a session of `params`.
+  // Frees the current model, then loads `path` with a session of `params`,
+  // and pairs it with `vision_path` (an mmproj file; empty: the one beside
+  // the model, if any; a file that does not belong is reported in the
+  // summary's vision note and the one beside is tried instead).
   // Returns the load's serial number, which its result signal carries; a
   // newer load or cancelLoad() stops an older one.
-  quint64 loadModel(const QString& path, const mosaic_session_params& params);
+  quint64 loadModel(const QString& path, const mosaic_session_params& params,
+                    const QString& vision_path = {});
   void cancelLoad() { cancelled_load_ = latest_load_.load(); }
   // Frees the loaded model (a load the user cancelled after it had finished).
   void unloadModel();
@@ -81,7 +85,8 @@ class EngineWorker : public QObject {
 
   void post(std::function<void()> job);
   void run();
-  void doLoad(const QString& path, const mosaic_session_params& params, quint64 serial);
+  void doLoad(const QString& path, const mosaic_session_params& params, const QString& vision_path,
+              quint64 serial);
   bool loadCancelled(quint64 serial) const {
     return cancelled_load_.load() >= serial || latest_load_.load() != serial;
   }

@@ -36,6 +36,7 @@ QJsonObject defaults() {
       {"windowHeight", 780},
       {"lastConversationId", 0},
       {"recentModels", QJsonArray()},
+      {"visionFiles", QJsonObject()},
   };
 }
 
@@ -214,6 +215,20 @@ void SettingsModel::setWindowGeometry(const QRect& r) {
   set("windowY", r.y());
   set("windowWidth", clamped(r.width(), 480, 16384));
   set("windowHeight", clamped(r.height(), 360, 16384));
+}
+
+QString SettingsModel::visionFileFor(const QString& model_path) const {
+  return value("visionFiles").toMap().value(model_path).toString();
+}
+
+void SettingsModel::setVisionFileFor(const QString& model_path, const QString& vision_path) {
+  QVariantMap files = value("visionFiles").toMap();
+  if (vision_path.isEmpty()) {
+    files.remove(model_path);
+  } else {
+    files.insert(model_path, vision_path);
+  }
+  set("visionFiles", files);
 }
 
 void SettingsModel::addRecentModel(const QString& path) {

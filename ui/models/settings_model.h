@@ -91,6 +91,10 @@ class SettingsModel : public QObject {
   void setLastConversationId(qint64 value);
   // Puts `path` first in the recent models (at most 8 kept).
   Q_INVOKABLE void addRecentModel(const QString& path);
+  // The vision (mmproj) file the user chose for a model; "" when none was
+  // chosen (the one beside the model is looked for). Setting "" forgets it.
+  QString visionFileFor(const QString& model_path) const;
+  void setVisionFileFor(const QString& model_path, const QString& vision_path);
   Q_INVOKABLE void resetToDefaults();
   // Drops the recent models whose file no longer exists (checked off this
   // thread; missingModelsRemoved reports them). Runs after every load.

@@ -61,6 +61,13 @@ ApplicationWindow {
     }
 
     FileDialog {
+        id: visionDialog
+        title: qsTr("Choose the model's vision file (mmproj)")
+        nameFilters: [qsTr("GGUF vision files (*.gguf)"), qsTr("All files (*)")]
+        onAccepted: chat.chooseVisionFile(selectedFile.toString())
+    }
+
+    FileDialog {
         id: modelDialog
         title: qsTr("Open a GGUF model")
         nameFilters: [qsTr("GGUF models (*.gguf)"), qsTr("All files (*)")]
@@ -197,6 +204,22 @@ ApplicationWindow {
                         }
                     }
                     Label { visible: (chat.modelInfo.path || "").length > 0; text: chat.modelInfo.path || ""; color: theme.textMuted; font.pixelSize: theme.fontSize - 3; elide: Text.ElideMiddle; Layout.fillWidth: true }
+                    // A vision model's mmproj kept elsewhere than beside it.
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Button {
+                            objectName: "chooseVisionFileButton"
+                            text: qsTr("Choose vision file…")
+                            Accessible.name: qsTr("Choose the model's vision (mmproj) file")
+                            onClicked: visionDialog.open()
+                        }
+                        Button {
+                            visible: chat.modelInfo.visionChosen === true
+                            text: qsTr("Look beside the model")
+                            Accessible.name: qsTr("Forget the chosen vision file")
+                            onClicked: chat.chooseVisionFile("")
+                        }
+                    }
                 }
             }
             // Loading: progress and cancel.

@@ -32,8 +32,10 @@ struct Tables {
   IsaKernels table[3];
   Tables() {
 #if defined(MOSAIC_KERNELS_X86)
-    avx2::fill_kernels(table[static_cast<int>(CpuIsa::Avx2)]);
-    avx512::fill_kernels(table[static_cast<int>(CpuIsa::Avx512)]);
+    // Only for ISAs this CPU has: the fill functions are compiled with their
+    // ISA's flags, and the compiler may use its instructions even there.
+    if (cpu_has(CpuIsa::Avx2)) avx2::fill_kernels(table[static_cast<int>(CpuIsa::Avx2)]);
+    if (cpu_has(CpuIsa::Avx512)) avx512::fill_kernels(table[static_cast<int>(CpuIsa::Avx512)]);
 #endif
   }
 };

@@ -382,6 +382,22 @@ uint64_t count_params_active(const ModelSpec& s) {
   return E * s.n_vocab + E + per_layer * s.n_layer;  // the head (or tied table) is read per token
 }
 
+ModelSpec tiny_vision_spec(int64_t n_embd, int64_t n_deepstack) {
+  ModelSpec s;
+  s.architecture = "qwen3vlmoe";
+  s.n_vocab = 600;
+  s.n_embd = n_embd;
+  s.n_layer = 2;
+  s.n_head = 2;
+  s.n_head_kv = 1;
+  s.head_dim = 32;
+  s.n_expert = 4;
+  s.n_expert_used = 2;
+  s.n_ff_expert = 64;
+  s.n_deepstack = n_deepstack;
+  return s;
+}
+
 RopeSections rope_sections_of(const ModelSpec& s) {
   if (s.rope_section_t != 0 || s.rope_section_y != 0 || s.rope_section_x != 0) {
     return {s.rope_section_t, s.rope_section_y, s.rope_section_x};

@@ -90,6 +90,12 @@ void validate(const ModelSpec& spec);
 void write_model(const ModelSpec& spec, const std::string& path,
                  const std::function<bool(float)>& progress = {});
 
+// A small qwen3vlmoe model for tests of the layers above the engine (chats
+// with pictures, the camera panel): 2 layers, 2 query heads of 32 over one
+// KV head, 4 experts of FFN 64 with 2 used; pair it with an mmproj of
+// projection_dim n_embd and as many DeepStack layers.
+ModelSpec tiny_vision_spec(int64_t n_embd = 64, int64_t n_deepstack = 2);
+
 // Parameter counts the spec produces (total, and used per token).
 uint64_t count_params_total(const ModelSpec& spec);
 uint64_t count_params_active(const ModelSpec& spec);

@@ -81,19 +81,8 @@ class ChatPicturesTest : public ::testing::Test {
     dir_ =
         new fs::path(fs::temp_directory_path() / ("mosaic-pictures-" + std::to_string(getpid())));
     fs::create_directories(*dir_);
-    synthetic::ModelSpec spec;
-    spec.architecture = "qwen3vlmoe";
-    spec.n_vocab = 600;
-    spec.n_embd = kEmbd;
-    spec.n_layer = 2;
-    spec.n_head = 2;
-    spec.n_head_kv = 1;
-    spec.head_dim = 32;
-    spec.n_expert = 4;
-    spec.n_expert_used = 2;
-    spec.n_ff_expert = 64;
+    synthetic::ModelSpec spec = synthetic::tiny_vision_spec(kEmbd, kDeepstack);
     spec.n_ctx_train = 512;
-    spec.n_deepstack = kDeepstack;
     spec.seed = 23;
     const std::string path = (*dir_ / "vl.gguf").string();
     synthetic::write_model(spec, path);

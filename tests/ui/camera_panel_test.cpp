@@ -108,19 +108,8 @@ class CameraPanelTest : public QObject {
     QDir().mkpath(dir_.path() + "/data/mosaic");
     QDir().mkpath(dir_.path() + "/models");
 
-    mosaic::synthetic::ModelSpec spec;
-    spec.architecture = "qwen3vlmoe";
-    spec.n_vocab = 600;
-    spec.n_embd = 64;
-    spec.n_layer = 2;
-    spec.n_head = 2;
-    spec.n_head_kv = 1;
-    spec.head_dim = 32;
-    spec.n_expert = 4;
-    spec.n_expert_used = 2;
-    spec.n_ff_expert = 64;
+    mosaic::synthetic::ModelSpec spec = mosaic::synthetic::tiny_vision_spec(64, 2);
     spec.n_ctx_train = 2048;
-    spec.n_deepstack = 2;
     model_path_ = dir_.path() + "/models/tiny-vl.gguf";
     mosaic::synthetic::write_model(spec, model_path_.toStdString());
     mosaic::synthetic::MmprojSpec mm;

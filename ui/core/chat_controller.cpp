@@ -486,19 +486,24 @@ void ChatController::send(const QString& text) {
   request.attachment_paths = attachments_.validPaths();
   request.system_prompt = system_prompt_;
   attachments_.clear();
+  showPendingTurn(trimmed, {});
+  startTurn(request);
+}
+
+void ChatController::showPendingTurn(const QString& text, const QStringList& attachment_names) {
   // Shown at once; the stored rows replace these when the turn starts.
   QList<MessageRow> rows = messages_.rows();
   MessageRow user;
   user.role = QStringLiteral("user");
-  user.content = trimmed;
+  user.content = text;
   user.status = QStringLiteral("complete");
+  user.attachment_names = attachment_names;
   MessageRow reply;
   reply.id = -1;
   reply.role = QStringLiteral("assistant");
   reply.status = QStringLiteral("streaming");
   rows << user << reply;
   messages_.setRows(rows);
-  startTurn(request);
 }
 
 void ChatController::sendPictures(const QString& text, const QList<QByteArray>& pngs) {
@@ -516,18 +521,9 @@ void ChatController::sendPictures(const QString& text, const QList<QByteArray>& 
   request.text = text;
   request.picture_pngs = pngs;
   request.system_prompt = system_prompt_;
-  QList<MessageRow> rows = messages_.rows();
-  MessageRow user;
-  user.role = QStringLiteral("user");
-  user.content = text;
-  user.status = QStringLiteral("complete");
-  for (int i = 0; i < pngs.size(); ++i) user.attachment_names << tr("camera frame %1").arg(i + 1);
-  MessageRow reply;
-  reply.id = -1;
-  reply.role = QStringLiteral("assistant");
-  reply.status = QStringLiteral("streaming");
-  rows << user << reply;
-  messages_.setRows(rows);
+  QStringList names;
+  for (int i = 0; i < pngs.size(); ++i) names << tr("camera frame %1").arg(i + 1);
+  showPendingTurn(text, names);
   startTurn(request);
 }
 

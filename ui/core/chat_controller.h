@@ -196,6 +196,8 @@ class ChatController : public QObject {
   void setCurrent(qint64 conversation_id);
   void setGenerating(bool generating);
   void startTurn(TurnRequest request);
+  // The user's message and an empty streaming reply, shown before the store has them.
+  void showPendingTurn(const QString& text, const QStringList& attachment_names);
   void drainStream();
   void onModelLoaded(const ModelSummary& summary);
   void onModelLoadFailed(quint64 load_serial, const QString& message);

@@ -216,6 +216,11 @@ void fill_kernels(IsaKernels& k) {
   k.axpy_f16 = axpy_f16;
   k.axpy = axpy_f32;
   k.fp32_to_fp16_row = fp32_to_fp16_row;
+  k.weighted_row_sum = weighted_row_sum;
+  k.softmax = softmax;
+  k.swiglu = swiglu;
+  k.gelu_tanh = gelu_tanh;
+  k.gelu_erf = gelu_erf;
   fill_gemm(k);
   fill_gemv(k);
 }

@@ -167,11 +167,19 @@ float dot_q6_K(int64_t n, const void* wv, const void* xv) {
   const __m256i bits45 = _mm256_set1_epi8(0x30);
   __m256 acc = _mm256_setzero_ps();
   for (int64_t b = 0; b < nb; ++b) {
-    const int8_t* sc = w[b].scales;
-    const __m256i sc16 =
-        _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(sc)));
+    const __m128i scb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].scales));
+    const __m256i sc16 = _mm256_cvtepi8_epi16(scb);
     // Codes are stored +32: subtract 32 * sum(sc * bsum).
     const __m256i off = _mm256_madd_epi16(sc16, load256(x[b].bsums));
+    // Each scale as an int16 pair in an int32 lane (sc[0..7], sc[8..15]), so
+    // one vpermd gives vpmaddwd the [sc[s] x8 | sc[s+1] x8] it needs (building
+    // it from two scalar broadcasts cost seven instructions).
+    __m256i scale_pairs[2];
+    for (int h = 0; h < 2; ++h) {
+      const __m256i s32 = _mm256_cvtepi8_epi32(h == 0 ? scb : _mm_srli_si128(scb, 8));
+      scale_pairs[h] = _mm256_or_si256(_mm256_and_si256(s32, _mm256_set1_epi32(0xFFFF)),
+                                       _mm256_slli_epi32(s32, 16));
+    }
     __m256i sumi = _mm256_setzero_si256();
     for (int h = 0; h < 2; ++h) {
       const __m256i ql0 = load256(w[b].ql + 64 * h);
@@ -188,8 +196,9 @@ float dot_q6_K(int64_t n, const void* wv, const void* xv) {
                              _mm256_and_si256(_mm256_srli_epi16(qh, 2), bits45));
       for (int k = 0; k < 4; ++k) {
         const __m256i p = _mm256_maddubs_epi16(q[k], load256(x[b].qs + 128 * h + 32 * k));
-        const int s = 8 * h + 2 * k;
-        const __m256i scv = _mm256_set_m128i(_mm_set1_epi16(sc[s + 1]), _mm_set1_epi16(sc[s]));
+        const __m256i scv = _mm256_permutevar8x32_epi32(
+            scale_pairs[h], _mm256_setr_epi32(2 * k, 2 * k, 2 * k, 2 * k, 2 * k + 1, 2 * k + 1,
+                                              2 * k + 1, 2 * k + 1));
         sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, scv));
       }
     }

@@ -99,10 +99,87 @@ float gemv_row_q8_0(const Q80Layout& L, const uint8_t* w_row, const uint8_t* xp)
   return hsum_ps_256(acc);
 }
 
-size_t prep_bytes(DType t, int64_t n_in) { return t == DType::Q8_0 ? Q80Layout(n_in).bytes() : 0; }
+// ---- Q4_K: [codes nsb*256][d_x nsb floats][bsum pairs nsb*8 int16] -------
+// The codes keep Q8_K's order (one 32-byte load of nibbles pairs with the
+// codes 64c..64c+31 and 64c+32..64c+63), now 32-byte aligned; the pairs of
+// bsums are what the eight mins multiply.
+
+struct Q4KLayout {
+  int64_t nsb;
+  explicit Q4KLayout(int64_t n_in) : nsb(n_in / kQK_K) {}
+  size_t codes_bytes() const { return static_cast<size_t>(nsb) * kQK_K; }
+  size_t d_bytes() const { return align32(static_cast<size_t>(nsb) * 4); }
+  size_t bytes() const { return codes_bytes() + d_bytes() + static_cast<size_t>(nsb) * 16; }
+};
+
+void prep_q4_K(int64_t n_in, const uint8_t* x_row, uint8_t* out) {
+  const Q4KLayout L(n_in);
+  const auto* x = reinterpret_cast<const BlockQ8_K*>(x_row);
+  auto* d = reinterpret_cast<float*>(out + L.codes_bytes());
+  auto* pairs = reinterpret_cast<int16_t*>(out + L.codes_bytes() + L.d_bytes());
+  for (int64_t b = 0; b < L.nsb; ++b) {
+    std::memcpy(out + b * kQK_K, x[b].qs, kQK_K);
+    d[b] = x[b].d;
+    for (int j = 0; j < 8; ++j)
+      pairs[8 * b + j] = static_cast<int16_t>(x[b].bsums[2 * j] + x[b].bsums[2 * j + 1]);
+  }
+}
+
+float gemv_row_q4_K(const Q4KLayout& L, const uint8_t* w_row, const uint8_t* xp) {
+  const auto* w = reinterpret_cast<const BlockQ4_K*>(w_row);
+  const auto* xd = reinterpret_cast<const float*>(xp + L.codes_bytes());
+  const auto* pairs = reinterpret_cast<const int16_t*>(xp + L.codes_bytes() + L.d_bytes());
+  const __m256i low4 = _mm256_set1_epi8(0x0F);
+  __m256 acc = _mm256_setzero_ps();
+  __m128 accm = _mm_setzero_ps();
+  for (int64_t b = 0; b < L.nsb; ++b) {
+    const __m128i smb = q4k_unpack_scales_v(w[b].scales);  // sc[0..7] | m[0..7]
+    const float dx = xd[b];
+    const __m128i pm =
+        _mm_madd_epi16(_mm_cvtepu8_epi16(_mm_srli_si128(smb, 8)),
+                       _mm_loadu_si128(reinterpret_cast<const __m128i*>(pairs + 8 * b)));
+    accm = _mm_fmadd_ps(_mm_cvtepi32_ps(pm), _mm_set1_ps(f16c_to_float(w[b].dmin) * dx), accm);
+    const __m256i sc2 = _mm256_broadcastsi128_si256(smb);
+    const uint8_t* xq = xp + b * kQK_K;
+    __m256i sumi = _mm256_setzero_si256();
+    for (int c = 0; c < 4; ++c) {
+      const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qs + 32 * c));
+      const __m256i lo = _mm256_and_si256(q, low4);
+      const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
+      const __m256i p0 = _mm256_maddubs_epi16(
+          lo, _mm256_load_si256(reinterpret_cast<const __m256i*>(xq + 64 * c)));
+      const __m256i p1 = _mm256_maddubs_epi16(
+          hi, _mm256_load_si256(reinterpret_cast<const __m256i*>(xq + 64 * c + 32)));
+      // int16 lanes all equal to sc[j]: pick byte j, zero-extend (0x80 -> 0).
+      const __m256i s0 =
+          _mm256_shuffle_epi8(sc2, _mm256_set1_epi16(static_cast<int16_t>(0x8000 | (2 * c))));
+      const __m256i s1 =
+          _mm256_shuffle_epi8(sc2, _mm256_set1_epi16(static_cast<int16_t>(0x8000 | (2 * c + 1))));
+      sumi = _mm256_add_epi32(
+          sumi, _mm256_add_epi32(_mm256_madd_epi16(p0, s0), _mm256_madd_epi16(p1, s1)));
+    }
+    acc =
+        _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_set1_ps(f16c_to_float(w[b].d) * dx), acc);
+  }
+  __m128 m = _mm_add_ps(accm, _mm_movehl_ps(accm, accm));
+  m = _mm_add_ss(m, _mm_movehdup_ps(m));
+  return hsum_ps_256(acc) - _mm_cvtss_f32(m);
+}
+
+size_t prep_bytes(DType t, int64_t n_in) {
+  switch (t) {
+    case DType::Q8_0:
+      return Q80Layout(n_in).bytes();
+    case DType::Q4_K:
+      return Q4KLayout(n_in).bytes();
+    default:
+      return 0;
+  }
+}
 
 void prep(DType t, int64_t n_in, const uint8_t* x_row, uint8_t* out) {
   if (t == DType::Q8_0) prep_q8_0(n_in, x_row, out);
+  if (t == DType::Q4_K) prep_q4_K(n_in, x_row, out);
 }
 
 // Weights prefetched 4 KB ahead of the row being read, as on AVX-512
@@ -117,12 +194,19 @@ inline void prefetch_range(const uint8_t* p, size_t bytes) {
 
 void gemv(DType t, int64_t n_in, const uint8_t* w, size_t rb, int64_t n_rows, const uint8_t* xp,
           float* y) {
-  if (t != DType::Q8_0) return;
-  const Q80Layout L(n_in);
-  prefetch_range(w, std::min(kPrefetchBytes, rb * static_cast<size_t>(n_rows)));
-  for (int64_t r = 0; r < n_rows; ++r) {
-    prefetch_range(w + r * rb + kPrefetchBytes, rb);
-    y[r] = gemv_row_q8_0(L, w + r * rb, xp);
+  const auto rows = [&](auto row) {
+    prefetch_range(w, std::min(kPrefetchBytes, rb * static_cast<size_t>(n_rows)));
+    for (int64_t r = 0; r < n_rows; ++r) {
+      prefetch_range(w + r * rb + kPrefetchBytes, rb);
+      y[r] = row(w + r * rb);
+    }
+  };
+  if (t == DType::Q8_0) {
+    const Q80Layout L(n_in);
+    rows([&](const uint8_t* row) { return gemv_row_q8_0(L, row, xp); });
+  } else if (t == DType::Q4_K) {
+    const Q4KLayout L(n_in);
+    rows([&](const uint8_t* row) { return gemv_row_q4_K(L, row, xp); });
   }
 }
 

@@ -458,13 +458,15 @@ mosaic_status mosaic_mmproj_get_info(const mosaic_mmproj* mmproj, mosaic_mmproj_
 }
 
 mosaic_status mosaic_image_token_grid(const mosaic_mmproj* mmproj, int32_t width, int32_t height,
-                                      int32_t* out_grid_w, int32_t* out_grid_h) {
+                                      int32_t max_tokens, int32_t* out_grid_w,
+                                      int32_t* out_grid_h) {
   if (mmproj == nullptr || out_grid_w == nullptr || out_grid_h == nullptr) {
     return invalid("mmproj, out_grid_w and out_grid_h are required");
   }
   if (width < 1 || height < 1) return invalid("the picture must be at least 1x1 pixels");
+  if (max_tokens < 0) return invalid("max_tokens must be >= 0");
   return guarded([&] {
-    const mosaic::vision::PixelSize size = mmproj->impl->input_size(width, height);
+    const mosaic::vision::PixelSize size = mmproj->impl->input_size(width, height, max_tokens);
     const int64_t factor = mmproj->impl->hparams().pixel_factor();
     *out_grid_w = static_cast<int32_t>(size.width_px / factor);
     *out_grid_h = static_cast<int32_t>(size.height_px / factor);
@@ -479,11 +481,12 @@ mosaic_status mosaic_image_encode(const mosaic_mmproj* mmproj, const uint8_t* rg
   if (mmproj == nullptr || rgb == nullptr) return invalid("mmproj and rgb are required");
   const mosaic_image_params p = params ? *params : mosaic_image_params{};
   if (p.n_threads < 0) return invalid("n_threads must be >= 0");
+  if (p.max_tokens < 0) return invalid("max_tokens must be >= 0");
   return guarded([&] {
     mosaic::kernels::ThreadPool pool(p.n_threads > 0 ? p.n_threads : mosaic::physical_core_count());
     const mosaic::vision::ImageEmbedding e =
         mmproj->impl->encode(pool, {width, height, std::span<const uint8_t>(rgb, n_bytes)},
-                             progress_adapter(p.progress, p.progress_user));
+                             progress_adapter(p.progress, p.progress_user), p.max_tokens);
     auto data = std::make_unique<float[]>(e.rows.size());
     std::copy(e.rows.begin(), e.rows.end(), data.get());
     out->n_tokens = static_cast<int32_t>(e.n_tokens);

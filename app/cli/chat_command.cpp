@@ -15,6 +15,7 @@
 #include "app/cli/cli_error.h"
 #include "app/cli/conversation_db.h"
 #include "app/cli/engine_handles.h"
+#include "app/cli/image_tokens_option.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/sampling_options.h"
 #include "app/cli/subcommands.h"
@@ -32,6 +33,7 @@ namespace {
 struct ChatOptions {
   std::string model_path;
   std::string mmproj_path;  // empty: look beside the model when it takes pictures
+  int32_t image_tokens = kDefaultImageTokens;
   std::string db_path;
   int64_t conversation_id = 0;  // 0: a new conversation
   std::string system_prompt;
@@ -102,6 +104,7 @@ class ChatLoop {
         model, o.model_path, o.mmproj_path, o.sampling.session.n_threads);
     if (!vision.note.empty()) fmt::print(stderr, "{}\n", vision.note);
     if (vision.encoder) {
+      vision.encoder->set_max_tokens(o.image_tokens);
       engine_.set_picture_source(
           std::make_shared<vision_prompt::AttachmentPictures>(std::move(vision.encoder)));
     }
@@ -283,6 +286,7 @@ Subcommand add_chat_command(CLI::App& parent) {
   app->add_option("--mmproj", options->mmproj_path,
                   "Vision file (mmproj .gguf) of a vision model; by default one beside the model "
                   "is used");
+  add_image_tokens_option(*app, options->image_tokens);
   add_thinking_option(*app, options->thinking);
   app->add_flag("--chatml", options->chatml, "Use the ChatML template instead of the model's");
   app->add_option("-n,--n-predict", options->max_reply_tokens, "Tokens per reply at most")

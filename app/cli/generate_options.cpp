@@ -68,6 +68,7 @@ std::function<void()> add_generate_options(CLI::App& app, GenerateOptions& o) {
       ->capture_default_str();
   app.add_option("--pdf-page-count", o.pdf_pages, "Pages taken from --pdf-pages at most")
       ->capture_default_str();
+  add_image_tokens_option(app, o.image_tokens);
 
   return [&o, text, file, ids] {
     const int sources = static_cast<int>(text->count() + file->count() + ids->count());

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/image_tokens_option.h"
 #include "app/cli/sampling_options.h"
 #include "mosaic/engine.h"
 
@@ -33,6 +34,7 @@ struct GenerateOptions {
   std::string pdf_path;
   int32_t video_frames = 8;
   int32_t pdf_pages = 4;
+  int32_t image_tokens = kDefaultImageTokens;  // per picture at most (0: the vision file's limit)
 
   bool has_visuals() const { return !images.empty() || !video_path.empty() || !pdf_path.empty(); }
 

@@ -62,6 +62,7 @@ VisualPrompt::VisualPrompt(const mosaic_model* model, const GenerateOptions& o)
     state_->encoder =
         std::make_unique<vp::ImageEncoder>(o.mmproj_path, o.sampling.session.n_threads);
     state_->encoder->check_matches(model);
+    state_->encoder->set_max_tokens(o.image_tokens);
   } catch (const std::runtime_error& e) {
     throw CommandError(e.what());
   }

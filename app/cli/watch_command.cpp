@@ -9,6 +9,7 @@
 
 #include "app/cli/cli_error.h"
 #include "app/cli/engine_handles.h"
+#include "app/cli/image_tokens_option.h"
 #include "app/cli/interrupt.h"
 #include "app/cli/subcommands.h"
 #include "app/vision/engine_frame_questioner.h"
@@ -22,6 +23,7 @@ namespace {
 struct WatchCommandOptions {
   std::string model_path;
   std::string mmproj_path;
+  int32_t image_tokens = kDefaultImageTokens;
   std::string video_path;
   int camera_index = -1;
   std::string instruction;
@@ -64,6 +66,7 @@ int run_watch(const WatchCommandOptions& o) {
   std::unique_ptr<vision_prompt::EngineFrameQuestioner> questioner;
   try {
     encoder = std::make_shared<vision_prompt::ImageEncoder>(o.mmproj_path, o.n_threads);
+    encoder->set_max_tokens(o.image_tokens);
     vision_prompt::FrameQuestionerSettings settings;
     settings.n_threads = o.n_threads;
     questioner =
@@ -124,6 +127,7 @@ Subcommand add_watch_command(CLI::App& parent) {
       "watch", "Watch a camera or video with a standing instruction; report what happens");
   app->add_option("MODEL", o->model_path, "Path of the vision model's .gguf file")->required();
   app->add_option("--mmproj", o->mmproj_path, "The model's vision file (mmproj GGUF)")->required();
+  add_image_tokens_option(*app, o->image_tokens);
   app->add_option("--video", o->video_path, "A video file standing in for the camera");
   app->add_option("--camera", o->camera_index, "Camera N (/dev/videoN)");
   app->add_option("-i,--instruction", o->instruction,

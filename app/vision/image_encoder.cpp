@@ -11,9 +11,10 @@
 namespace mosaic::vision_prompt {
 namespace {
 
-// Size and pixels: the same bytes at another width are another picture.
-std::string cache_key(const media::RgbFrame& frame) {
-  return fmt::format("{}x{}:{}", frame.width, frame.height,
+// Size, budget and pixels: the same bytes at another width are another
+// picture, and another budget makes other embeddings.
+std::string cache_key(const media::RgbFrame& frame, int32_t max_tokens) {
+  return fmt::format("{}x{}@{}:{}", frame.width, frame.height, max_tokens,
                      store::sha256_hex(std::string_view(
                          reinterpret_cast<const char*>(frame.pixels.data()), frame.pixels.size())));
 }
@@ -33,7 +34,7 @@ ImageEncoder::~ImageEncoder() { mosaic_mmproj_free(mmproj_); }
 
 std::pair<int32_t, int32_t> ImageEncoder::token_grid(int32_t width, int32_t height) const {
   int32_t grid_w = 0, grid_h = 0;
-  if (mosaic_image_token_grid(mmproj_, width, height, &grid_w, &grid_h) != MOSAIC_OK) {
+  if (mosaic_image_token_grid(mmproj_, width, height, max_tokens_, &grid_w, &grid_h) != MOSAIC_OK) {
     throw std::runtime_error(
         fmt::format("a {}x{} picture cannot be encoded: {}", width, height, mosaic_last_error()));
   }
@@ -85,13 +86,14 @@ void ImageEncoder::remember(const std::string& key, std::shared_ptr<const Encode
 std::shared_ptr<const EncodedImage> ImageEncoder::encode(const media::RgbFrame& frame,
                                                          const std::function<bool(float)>& progress,
                                                          CacheLookup* lookup) {
-  const std::string key = cache_key(frame);
+  const int32_t max_tokens = max_tokens_;
+  const std::string key = cache_key(frame, max_tokens);
   if (auto cached = find(key)) {
     if (lookup) *lookup = CacheLookup::Hit;
     return cached;
   }
   const app::EngineProgress reports = app::engine_progress(progress);
-  mosaic_image_params params{n_threads_, reports.fn, reports.user};
+  mosaic_image_params params{n_threads_, reports.fn, reports.user, max_tokens};
   mosaic_image_embedding embedding{};
   const auto start = std::chrono::steady_clock::now();
   const mosaic_status status =

@@ -4,6 +4,7 @@
 // Thread-safe: one encoder serves the chat and the camera at once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <list>
@@ -14,6 +15,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "app/core/picture_budget.h"
 #include "media/core/rgb_frame.h"
 #include "mosaic/engine.h"
 
@@ -63,8 +65,15 @@ class ImageEncoder {
   // pictures") made by this vision file ("does not belong to this model").
   void check_matches(const mosaic_model* model) const;
 
+  // At most this many tokens per picture from now on (0: the vision file's
+  // own budget); a picture is resized smaller to fit. Any thread; negative
+  // values are taken as 0.
+  void set_max_tokens(int32_t max_tokens) { max_tokens_ = max_tokens > 0 ? max_tokens : 0; }
+  int32_t max_tokens() const { return max_tokens_; }
+
   // The token grid (columns, rows) a width x height picture encodes to,
-  // without encoding it. Throws std::runtime_error for an empty size.
+  // without encoding it, under the current max_tokens. Throws
+  // std::runtime_error for an empty size.
   std::pair<int32_t, int32_t> token_grid(int32_t width, int32_t height) const;
 
   // The embedding of `frame`, from the cache or encoded now. progress
@@ -85,6 +94,7 @@ class ImageEncoder {
   mosaic_mmproj* mmproj_ = nullptr;
   mosaic_mmproj_info info_{};
   int n_threads_;
+  std::atomic<int32_t> max_tokens_{app::kDefaultPictureTokens};
   size_t cache_capacity_bytes_;
   mutable std::mutex mutex_;
   // Least recently used at the back.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "engine/error.h"
 #include "engine/vision/image_size.h"
 #include "engine/vision/patch_embed.h"
@@ -67,14 +69,19 @@ VisionEncoder VisionEncoder::open(const std::string& path) {
   return VisionEncoder(std::move(file), std::move(hp), std::move(w));
 }
 
-PixelSize VisionEncoder::input_size(int64_t width_px, int64_t height_px) const {
-  return fit_image_size(width_px, height_px, hp_.pixel_factor(), hp_.min_pixels, hp_.max_pixels);
+PixelSize VisionEncoder::input_size(int64_t width_px, int64_t height_px, int64_t max_tokens) const {
+  const int64_t token_pixels = hp_.pixel_factor() * hp_.pixel_factor();
+  int64_t max_pixels = hp_.max_pixels;
+  if (max_tokens > 0 && max_tokens <= max_pixels / token_pixels) {
+    max_pixels = std::max(hp_.min_pixels, max_tokens * token_pixels);
+  }
+  return fit_image_size(width_px, height_px, hp_.pixel_factor(), hp_.min_pixels, max_pixels);
 }
 
 ImageEmbedding VisionEncoder::encode(kernels::ThreadPool& pool, const RgbImage& image,
-                                     const EncodeProgress& progress) const {
+                                     const EncodeProgress& progress, int64_t max_tokens) const {
   check_image(image);
-  const PixelSize size = input_size(image.width_px, image.height_px);
+  const PixelSize size = input_size(image.width_px, image.height_px, max_tokens);
   const std::vector<float> pixels = normalize_image(image, size, hp_.image_mean, hp_.image_std);
   return encode_pixels(pool, pixels.data(), size, progress);
 }

@@ -45,12 +45,14 @@ class VisionEncoder {
   static VisionEncoder open(const std::string& path);
 
   const VisionHparams& hparams() const { return hp_; }
-  // The size `encode` resizes a width x height image to.
-  PixelSize input_size(int64_t width_px, int64_t height_px) const;
+  // The size `encode` resizes a width x height image to. max_tokens > 0
+  // lowers the file's pixel budget to that many merged tokens (never below
+  // the file's minimum); 0 keeps the file's budget.
+  PixelSize input_size(int64_t width_px, int64_t height_px, int64_t max_tokens = 0) const;
 
   // Throws Error(InvalidArgument) for a malformed image, Error(Cancelled).
   ImageEmbedding encode(kernels::ThreadPool& pool, const RgbImage& image,
-                        const EncodeProgress& progress = {}) const;
+                        const EncodeProgress& progress = {}, int64_t max_tokens = 0) const;
   // The same from pixels already normalized to `size` (3 planes), for tests
   // that want to bypass resizing.
   ImageEmbedding encode_pixels(kernels::ThreadPool& pool, const float* pixels, PixelSize size,

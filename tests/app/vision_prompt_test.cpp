@@ -89,6 +89,33 @@ TEST_F(EncoderTest, SamePixelsComeFromTheCache) {
   EXPECT_EQ(first->embedding().projection_dim, 32);
 }
 
+// The token budget shrinks big pictures, the grid planned before encoding
+// follows it, and a picture cached under one budget is encoded again under
+// another (its embeddings differ).
+TEST_F(EncoderTest, TokenBudgetShrinksPicturesAndKeysTheCache) {
+  ImageEncoder encoder(path_.string(), 1);  // spec: 8x8 pixels per token, 4..64 tokens
+  EXPECT_EQ(encoder.max_tokens(), app::kDefaultPictureTokens);
+  const auto frame = noise_frame(96, 64, 3);
+  encoder.set_max_tokens(0);
+  const auto [full_w, full_h] = encoder.token_grid(96, 64);
+  const auto full = encoder.encode(frame);
+  EXPECT_EQ(full->embedding().n_tokens, full_w * full_h);
+  encoder.set_max_tokens(12);
+  const auto [small_w, small_h] = encoder.token_grid(96, 64);
+  EXPECT_LE(small_w * small_h, 12);
+  EXPECT_LT(small_w * small_h, full_w * full_h);
+  CacheLookup lookup{};
+  const auto small = encoder.encode(frame, {}, &lookup);
+  EXPECT_EQ(lookup, CacheLookup::Encoded);
+  EXPECT_EQ(small->embedding().grid_w, small_w);
+  EXPECT_EQ(small->embedding().grid_h, small_h);
+  encoder.set_max_tokens(0);
+  EXPECT_EQ(encoder.encode(frame, {}, &lookup).get(), full.get());
+  EXPECT_EQ(lookup, CacheLookup::Hit);
+  encoder.set_max_tokens(-3);
+  EXPECT_EQ(encoder.max_tokens(), 0);
+}
+
 TEST_F(EncoderTest, LeastRecentlyUsedPicturesLeaveAFullCache) {
   ImageEncoder probe(path_.string(), 1);
   const size_t one = probe.encode(noise_frame(40, 30, 1))->bytes();

@@ -333,7 +333,7 @@ TEST(VisionApi, EncodeMatchesEncoderAndReportsErrors) {
   EXPECT_LT(max_diff, 1e-4);
   // The grid is known before encoding, for this and other shapes.
   int32_t grid_w = 0, grid_h = 0;
-  ASSERT_EQ(mosaic_image_token_grid(mm, 40, 24, &grid_w, &grid_h), MOSAIC_OK);
+  ASSERT_EQ(mosaic_image_token_grid(mm, 40, 24, 0, &grid_w, &grid_h), MOSAIC_OK);
   EXPECT_EQ(grid_w, e.grid_w);
   EXPECT_EQ(grid_h, e.grid_h);
   for (const auto& [w, h] : {std::pair{7, 61}, std::pair{90, 13}, std::pair{1, 1}}) {
@@ -342,12 +342,12 @@ TEST(VisionApi, EncodeMatchesEncoderAndReportsErrors) {
     ASSERT_EQ(mosaic_image_encode(mm, other.rgb.data(), other.rgb.size(), w, h, &params, &o),
               MOSAIC_OK)
         << w << "x" << h << ": " << mosaic_last_error();
-    ASSERT_EQ(mosaic_image_token_grid(mm, w, h, &grid_w, &grid_h), MOSAIC_OK);
+    ASSERT_EQ(mosaic_image_token_grid(mm, w, h, 0, &grid_w, &grid_h), MOSAIC_OK);
     EXPECT_EQ(grid_w, o.grid_w) << w << "x" << h;
     EXPECT_EQ(grid_h, o.grid_h) << w << "x" << h;
     mosaic_image_embedding_free(&o);
   }
-  EXPECT_EQ(mosaic_image_token_grid(mm, 0, 24, &grid_w, &grid_h), MOSAIC_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(mosaic_image_token_grid(mm, 0, 24, 0, &grid_w, &grid_h), MOSAIC_ERR_INVALID_ARGUMENT);
   mosaic_image_embedding_free(&e);
   EXPECT_EQ(e.data, nullptr);
   mosaic_image_embedding_free(&e);  // twice is harmless
@@ -365,6 +365,50 @@ TEST(VisionApi, EncodeMatchesEncoderAndReportsErrors) {
   mosaic_mmproj* missing = nullptr;
   EXPECT_EQ(mosaic_mmproj_load(dir.file("nope.gguf").c_str(), &missing), MOSAIC_ERR_IO);
   EXPECT_EQ(missing, nullptr);
+}
+
+// A token budget below the file's shrinks the picture (aspect kept), the same
+// in planning and encoding; one above the file's changes nothing.
+TEST(VisionApi, TokenBudgetShrinksThePicture) {
+  TempDir dir;
+  const std::string path = dir.file("mmproj.gguf");
+  synthetic::write_synthetic_mmproj(path, MmprojSpec{});  // 4..64 tokens of 8x8 pixels
+  mosaic_mmproj* mm = nullptr;
+  ASSERT_EQ(mosaic_mmproj_load(path.c_str(), &mm), MOSAIC_OK) << mosaic_last_error();
+  const ReferenceImage img = random_image(96, 64, 5);  // 12x8 = 96 tokens natively
+  mosaic_image_params params{};
+  params.n_threads = 1;
+  int32_t file_w = 0, file_h = 0;
+  ASSERT_EQ(mosaic_image_token_grid(mm, 96, 64, 0, &file_w, &file_h), MOSAIC_OK);
+  EXPECT_LE(file_w * file_h, 64);
+  EXPECT_GT(file_w, file_h);
+  for (int32_t max_tokens : {0, 16, 6, 1000}) {
+    int32_t gw = 0, gh = 0;
+    ASSERT_EQ(mosaic_image_token_grid(mm, 96, 64, max_tokens, &gw, &gh), MOSAIC_OK);
+    if (max_tokens == 0 || max_tokens >= 64) {
+      EXPECT_EQ(gw, file_w);
+      EXPECT_EQ(gh, file_h);
+    } else {
+      EXPECT_LE(gw * gh, max_tokens) << max_tokens;
+      EXPECT_GE(gw, gh) << max_tokens;  // still landscape
+    }
+    params.max_tokens = max_tokens;
+    mosaic_image_embedding e{};
+    ASSERT_EQ(mosaic_image_encode(mm, img.rgb.data(), img.rgb.size(), 96, 64, &params, &e),
+              MOSAIC_OK)
+        << mosaic_last_error();
+    EXPECT_EQ(e.grid_w, gw) << max_tokens;
+    EXPECT_EQ(e.grid_h, gh) << max_tokens;
+    EXPECT_EQ(e.n_tokens, gw * gh);
+    mosaic_image_embedding_free(&e);
+  }
+  int32_t gw = 0, gh = 0;
+  EXPECT_EQ(mosaic_image_token_grid(mm, 96, 64, -1, &gw, &gh), MOSAIC_ERR_INVALID_ARGUMENT);
+  params.max_tokens = -5;
+  mosaic_image_embedding e{};
+  EXPECT_EQ(mosaic_image_encode(mm, img.rgb.data(), img.rgb.size(), 96, 64, &params, &e),
+            MOSAIC_ERR_INVALID_ARGUMENT);
+  mosaic_mmproj_free(mm);
 }
 
 // The GEMM-based encoder attention against its plain loop, over sizes that

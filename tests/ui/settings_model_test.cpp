@@ -35,6 +35,8 @@ class SettingsModelTest : public QObject {
       settings.setSeed(1234);
       settings.setContextLength(8192);
       settings.setThreads(6);
+      QCOMPARE(settings.pictureTokens(), 1024);  // the default
+      settings.setPictureTokens(256);
       settings.setMaxReplyTokens(300);
       settings.setThinking("off");
       settings.setTheme("dark");
@@ -56,6 +58,7 @@ class SettingsModelTest : public QObject {
     QCOMPARE(reread.seed(), 1234);
     QCOMPARE(reread.contextLength(), 8192);
     QCOMPARE(reread.threads(), 6);
+    QCOMPARE(reread.pictureTokens(), 256);
     QCOMPARE(reread.maxReplyTokens(), 300);
     QCOMPARE(reread.thinking(), QStringLiteral("off"));
     QCOMPARE(reread.theme(), QStringLiteral("dark"));
@@ -95,6 +98,12 @@ class SettingsModelTest : public QObject {
     QCOMPARE(settings.theme(), QStringLiteral("system"));
     settings.setThinking("maybe");
     QCOMPARE(settings.thinking(), QStringLiteral("default"));
+    settings.setPictureTokens(3);
+    QCOMPARE(settings.pictureTokens(), 16);
+    settings.setPictureTokens(1 << 30);
+    QCOMPARE(settings.pictureTokens(), 16384);
+    settings.setPictureTokens(-4);  // "the vision file's limit"
+    QCOMPARE(settings.pictureTokens(), 0);
   }
 
   void damagedFileGivesDefaultsAndNamesTheFile() {

@@ -80,6 +80,9 @@ void ChatController::adoptStore() {
   }
   if (!store_) return;
   engine_ = std::make_unique<EngineWorker>(*store_, stream_buffer_);
+  engine_->setPictureMaxTokens(settings_.pictureTokens());
+  connect(&settings_, &SettingsModel::changed, this,
+          [this] { engine_->setPictureMaxTokens(settings_.pictureTokens()); });
   connect(
       engine_.get(), &EngineWorker::loadProgress, this,
       [this](double fraction) {

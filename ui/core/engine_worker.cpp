@@ -175,6 +175,7 @@ void EngineWorker::doLoad(const QString& path, const mosaic_session_params& para
     }
     summary.vision_note = chosen_problem + to_qstring(vision.note);
     if (vision.encoder) {
+      vision.encoder->set_max_tokens(picture_max_tokens_);
       summary.sees_pictures = true;
       loaded->engine.set_picture_source(
           std::make_shared<vision_prompt::AttachmentPictures>(vision.encoder));
@@ -194,6 +195,18 @@ void EngineWorker::doLoad(const QString& path, const mosaic_session_params& para
   } catch (const std::exception& e) {
     Q_EMIT modelLoadFailed(serial, tr("Cannot load %1: %2").arg(path, QString::fromUtf8(e.what())));
   }
+}
+
+void EngineWorker::setPictureMaxTokens(int max_tokens) {
+  post([this, max_tokens] {
+    picture_max_tokens_ = std::max(0, max_tokens);
+#ifdef MOSAIC_HAVE_VISION
+    if (loaded_ && loaded_->encoder) {
+      static_cast<vision_prompt::ImageEncoder*>(loaded_->encoder.get())
+          ->set_max_tokens(picture_max_tokens_);
+    }
+#endif
+  });
 }
 
 void EngineWorker::doTurn(const TurnRequest& request) {

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "app/core/picture_budget.h"
 #include "app/store/store_worker.h"
 #include "app/turns/chat_engine.h"
 #include "ui/core/stream_buffer.h"
@@ -59,6 +60,10 @@ class EngineWorker : public QObject {
   void unloadModel();
   void startTurn(const TurnRequest& request);
   void stopTurn() { stop_turn_ = true; }
+  // Tokens one picture may take at most (0: the vision file's limit), for
+  // the chat and the camera alike, from the next picture encoded on; kept
+  // for later loads. Queued behind a running turn.
+  void setPictureMaxTokens(int max_tokens);
 
   // The loaded model and its vision encoder, shared, for work beside the
   // chat (the camera's watch mode runs its own session on the same model).
@@ -104,6 +109,7 @@ class EngineWorker : public QObject {
   std::deque<std::function<void()>> jobs_;
   bool quitting_ = false;
   std::unique_ptr<Loaded> loaded_;
+  int picture_max_tokens_ = app::kDefaultPictureTokens;  // worker thread only
   mutable std::mutex handles_mutex_;
   VisionHandles handles_;  // copies of loaded_'s, for other threads
   std::thread thread_;     // last: starts after everything it uses exists

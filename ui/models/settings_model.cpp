@@ -10,6 +10,8 @@
 #include <QStandardPaths>
 #include <algorithm>
 
+#include "app/core/picture_budget.h"
+
 namespace mosaic::ui {
 namespace {
 
@@ -26,6 +28,7 @@ QJsonObject defaults() {
       {"seed", 0},
       {"contextLength", 0},
       {"threads", 0},
+      {"pictureTokens", app::kDefaultPictureTokens},
       {"maxReplyTokens", 2048},
       {"thinking", "default"},
       {"theme", "system"},
@@ -119,6 +122,7 @@ void SettingsModel::apply(const QJsonObject& stored, const QString& error) {
   setRepeatPenalty(repeatPenalty());
   setContextLength(contextLength());
   setThreads(threads());
+  setPictureTokens(pictureTokens());
   setMaxReplyTokens(maxReplyTokens());
   setThinking(thinking());
   setTheme(theme());
@@ -178,6 +182,7 @@ double SettingsModel::repeatPenalty() const { return value("repeatPenalty").toDo
 int SettingsModel::seed() const { return value("seed").toInt(); }
 int SettingsModel::contextLength() const { return value("contextLength").toInt(); }
 int SettingsModel::threads() const { return value("threads").toInt(); }
+int SettingsModel::pictureTokens() const { return value("pictureTokens").toInt(); }
 int SettingsModel::maxReplyTokens() const { return value("maxReplyTokens").toInt(); }
 QString SettingsModel::thinking() const { return value("thinking").toString(); }
 QString SettingsModel::theme() const { return value("theme").toString(); }
@@ -199,6 +204,10 @@ void SettingsModel::setRepeatPenalty(double v) { set("repeatPenalty", clamped(v,
 void SettingsModel::setSeed(int v) { set("seed", std::max(v, 0)); }
 void SettingsModel::setContextLength(int v) { set("contextLength", clamped(v, 0, 1 << 20)); }
 void SettingsModel::setThreads(int v) { set("threads", clamped(v, 0, 512)); }
+// Below 16 tokens a picture is a smudge; above 16384 no vision file goes.
+void SettingsModel::setPictureTokens(int v) {
+  set("pictureTokens", v <= 0 ? 0 : clamped(v, 16, 16384));
+}
 void SettingsModel::setMaxReplyTokens(int v) { set("maxReplyTokens", clamped(v, 1, 1 << 17)); }
 void SettingsModel::setThinking(const QString& v) {
   const QStringList allowed{"default", "on", "off"};
@@ -270,8 +279,9 @@ void SettingsModel::applyGenerationJson(const QJsonObject& json) {
 void SettingsModel::resetToDefaults() {
   const QJsonObject fallback = defaults();
   // Appearance and window state are not "generation settings": keep them.
-  for (const char* key : {"temperature", "topK", "topP", "minP", "repeatPenalty", "seed",
-                          "contextLength", "threads", "maxReplyTokens", "thinking"}) {
+  for (const char* key :
+       {"temperature", "topK", "topP", "minP", "repeatPenalty", "seed", "contextLength", "threads",
+        "pictureTokens", "maxReplyTokens", "thinking"}) {
     set(key, fallback.value(QLatin1String(key)).toVariant());
   }
 }

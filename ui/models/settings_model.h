@@ -35,6 +35,7 @@ class SettingsModel : public QObject {
   Q_PROPERTY(int seed READ seed WRITE setSeed NOTIFY changed)
   Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY changed)
   Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY changed)
+  Q_PROPERTY(int pictureTokens READ pictureTokens WRITE setPictureTokens NOTIFY changed)
   Q_PROPERTY(int maxReplyTokens READ maxReplyTokens WRITE setMaxReplyTokens NOTIFY changed)
   Q_PROPERTY(QString thinking READ thinking WRITE setThinking NOTIFY changed)
   Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)
@@ -64,6 +65,7 @@ class SettingsModel : public QObject {
   int seed() const;
   int contextLength() const;  // 0: the model's default
   int threads() const;        // 0: one per physical core
+  int pictureTokens() const;  // per picture at most; 0: the vision file's limit
   int maxReplyTokens() const;
   QString thinking() const;  // "default", "on", "off"
   QString theme() const;     // "system", "light", "dark"
@@ -83,6 +85,7 @@ class SettingsModel : public QObject {
   void setSeed(int value);
   void setContextLength(int value);
   void setThreads(int value);
+  void setPictureTokens(int value);
   void setMaxReplyTokens(int value);
   void setThinking(const QString& value);
   void setTheme(const QString& value);

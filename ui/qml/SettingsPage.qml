@@ -157,6 +157,18 @@ ScrollView {
             label: qsTr("Threads"); hint: qsTr("0 uses one per physical core. Applies at the next load.")
             SpinBox { from: 0; to: 512; value: page.s.threads; editable: true; Accessible.name: qsTr("Threads"); onValueModified: page.s.threads = value }
         }
+        SettingRow {
+            label: qsTr("Picture detail"); hint: qsTr("Tokens per picture or camera frame at most; larger pictures are shrunk to fit. More detail reads small text better but encodes slower: a phone photo at 4096 tokens can take minutes.")
+            ComboBox {
+                width: 240
+                model: [qsTr("Fast (256 tokens)"), qsTr("Standard (1024 tokens)"), qsTr("Detailed (4096 tokens)"), qsTr("Vision file's limit")]
+                readonly property var values: [256, 1024, 4096, 0]
+                currentIndex: values.indexOf(page.s.pictureTokens)
+                displayText: currentIndex >= 0 ? currentText : qsTr("%1 tokens").arg(page.s.pictureTokens)
+                Accessible.name: qsTr("Picture detail")
+                onActivated: (i) => page.s.pictureTokens = values[i]
+            }
+        }
 
         Label { text: qsTr("Appearance"); font.bold: true; color: theme.accent; topPadding: 8 }
         SettingRow {

@@ -286,16 +286,24 @@ typedef struct mosaic_mmproj_info {
 mosaic_status mosaic_mmproj_get_info(const mosaic_mmproj* mmproj, mosaic_mmproj_info* out_info);
 
 /* The merged token grid a width x height picture encodes to (what
- * mosaic_image_encode's result will have as grid_w, grid_h), computed
- * without encoding, so a caller can plan the context first.
- * MOSAIC_ERR_INVALID_ARGUMENT for a size below 1x1. Thread-safe. */
+ * mosaic_image_encode's result will have as grid_w, grid_h, given the same
+ * max_tokens), computed without encoding, so a caller can plan the context
+ * first. max_tokens as in mosaic_image_params.
+ * MOSAIC_ERR_INVALID_ARGUMENT for a size below 1x1 or max_tokens < 0.
+ * Thread-safe. */
 mosaic_status mosaic_image_token_grid(const mosaic_mmproj* mmproj, int32_t width, int32_t height,
-                                      int32_t* out_grid_w, int32_t* out_grid_h);
+                                      int32_t max_tokens, int32_t* out_grid_w, int32_t* out_grid_h);
 
 typedef struct mosaic_image_params {
   int32_t n_threads;           /* 0: mosaic_physical_core_count() */
   mosaic_progress_fn progress; /* may be NULL; non-zero return cancels */
   void* progress_user;
+  /* At most this many tokens for the picture (grid_w * grid_h), by resizing
+   * it smaller: the encode's time grows faster than the token count, so a
+   * 12-megapixel photo at the vision file's full budget takes minutes on a
+   * laptop. 0: the vision file's own budget (mosaic_mmproj_info.max_pixels);
+   * never below its minimum. */
+  int32_t max_tokens;
 } mosaic_image_params;
 
 /* Embeddings of one image: n_tokens rows (merged grid, row-major, grid_w per

@@ -426,6 +426,24 @@ class EndToEndTest : public QObject {
   void settingsAndDarkTheme() {
     window_->setProperty("showSettings", true);
     screenshot("settings");
+    // Picture detail: the default budget is shown by name, a change in the
+    // settings shows at once, and a hand-edited value by its number.
+    auto* detail = visibleItem("pictureDetailCombo");
+    QVERIFY(detail);
+    QCOMPARE(detail->property("displayText").toString(), QStringLiteral("Standard (1024 tokens)"));
+    settings_->setPictureTokens(256);
+    QTRY_COMPARE(detail->property("displayText").toString(), QStringLiteral("Fast (256 tokens)"));
+    settings_->setPictureTokens(700);
+    QTRY_COMPARE(detail->property("displayText").toString(), QStringLiteral("700 tokens"));
+    settings_->setPictureTokens(1024);
+    QQuickItem* flick = detail->parentItem();
+    while (flick && !flick->inherits("QQuickFlickable")) flick = flick->parentItem();
+    QVERIFY(flick);
+    auto* content = flick->property("contentItem").value<QQuickItem*>();
+    QVERIFY(content);
+    flick->setProperty("contentY", std::max(0.0, detail->mapToItem(content, {0, 0}).y() - 300));
+    screenshot("settings-model-and-pictures");
+    flick->setProperty("contentY", 0);
     window_->setProperty("showSettings", false);
     settings_->setTheme("dark");
     screenshot("chat-dark");

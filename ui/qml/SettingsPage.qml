@@ -160,6 +160,7 @@ ScrollView {
         SettingRow {
             label: qsTr("Picture detail"); hint: qsTr("Tokens per picture or camera frame at most; larger pictures are shrunk to fit. More detail reads small text better but encodes slower: a phone photo at 4096 tokens can take minutes.")
             ComboBox {
+                objectName: "pictureDetailCombo"
                 width: 240
                 model: [qsTr("Fast (256 tokens)"), qsTr("Standard (1024 tokens)"), qsTr("Detailed (4096 tokens)"), qsTr("Vision file's limit")]
                 readonly property var values: [256, 1024, 4096, 0]

@@ -473,30 +473,65 @@ mosaic_status mosaic_image_token_grid(const mosaic_mmproj* mmproj, int32_t width
   });
 }
 
+namespace {
+
+// Copies an encoder result into the C struct (out is zeroed by the caller).
+void export_embedding(const mosaic::vision::ImageEmbedding& e, mosaic_image_embedding* out) {
+  auto data = std::make_unique<float[]>(e.rows.size());
+  std::copy(e.rows.begin(), e.rows.end(), data.get());
+  out->n_tokens = static_cast<int32_t>(e.n_tokens);
+  out->grid_w = static_cast<int32_t>(e.grid_w);
+  out->grid_h = static_cast<int32_t>(e.grid_h);
+  out->projection_dim = static_cast<int32_t>(e.projection_dim);
+  out->n_deepstack = static_cast<int32_t>(e.n_deepstack);
+  out->row_width = static_cast<int32_t>(e.row_width());
+  out->data = data.release();
+}
+
+// One still image (rgb_second null) or a pair of video frames.
+mosaic_status encode_frames(const mosaic_mmproj* mmproj, const uint8_t* rgb_first,
+                            const uint8_t* rgb_second, size_t n_bytes, int32_t width,
+                            int32_t height, const mosaic_image_params* params,
+                            mosaic_image_embedding* out) {
+  const mosaic_image_params p = params ? *params : mosaic_image_params{};
+  if (p.n_threads < 0) return invalid("n_threads must be >= 0");
+  if (p.max_tokens < 0) return invalid("max_tokens must be >= 0");
+  return guarded([&] {
+    mosaic::kernels::ThreadPool pool(p.n_threads > 0 ? p.n_threads : mosaic::physical_core_count());
+    const mosaic::vision::RgbImage first{width, height,
+                                         std::span<const uint8_t>(rgb_first, n_bytes)};
+    const auto progress = progress_adapter(p.progress, p.progress_user);
+    if (rgb_second == nullptr) {
+      export_embedding(mmproj->impl->encode(pool, first, progress, p.max_tokens), out);
+    } else {
+      const mosaic::vision::RgbImage second{width, height,
+                                            std::span<const uint8_t>(rgb_second, n_bytes)};
+      export_embedding(mmproj->impl->encode_pair(pool, first, second, progress, p.max_tokens), out);
+    }
+  });
+}
+
+}  // namespace
+
 mosaic_status mosaic_image_encode(const mosaic_mmproj* mmproj, const uint8_t* rgb, size_t n_bytes,
                                   int32_t width, int32_t height, const mosaic_image_params* params,
                                   mosaic_image_embedding* out) {
   if (out == nullptr) return invalid("out is required");
   *out = mosaic_image_embedding{};
   if (mmproj == nullptr || rgb == nullptr) return invalid("mmproj and rgb are required");
-  const mosaic_image_params p = params ? *params : mosaic_image_params{};
-  if (p.n_threads < 0) return invalid("n_threads must be >= 0");
-  if (p.max_tokens < 0) return invalid("max_tokens must be >= 0");
-  return guarded([&] {
-    mosaic::kernels::ThreadPool pool(p.n_threads > 0 ? p.n_threads : mosaic::physical_core_count());
-    const mosaic::vision::ImageEmbedding e =
-        mmproj->impl->encode(pool, {width, height, std::span<const uint8_t>(rgb, n_bytes)},
-                             progress_adapter(p.progress, p.progress_user), p.max_tokens);
-    auto data = std::make_unique<float[]>(e.rows.size());
-    std::copy(e.rows.begin(), e.rows.end(), data.get());
-    out->n_tokens = static_cast<int32_t>(e.n_tokens);
-    out->grid_w = static_cast<int32_t>(e.grid_w);
-    out->grid_h = static_cast<int32_t>(e.grid_h);
-    out->projection_dim = static_cast<int32_t>(e.projection_dim);
-    out->n_deepstack = static_cast<int32_t>(e.n_deepstack);
-    out->row_width = static_cast<int32_t>(e.row_width());
-    out->data = data.release();
-  });
+  return encode_frames(mmproj, rgb, nullptr, n_bytes, width, height, params, out);
+}
+
+mosaic_status mosaic_video_frames_encode(const mosaic_mmproj* mmproj, const uint8_t* rgb_first,
+                                         const uint8_t* rgb_second, size_t n_bytes, int32_t width,
+                                         int32_t height, const mosaic_image_params* params,
+                                         mosaic_image_embedding* out) {
+  if (out == nullptr) return invalid("out is required");
+  *out = mosaic_image_embedding{};
+  if (mmproj == nullptr || rgb_first == nullptr || rgb_second == nullptr) {
+    return invalid("mmproj and both frames are required");
+  }
+  return encode_frames(mmproj, rgb_first, rgb_second, n_bytes, width, height, params, out);
 }
 
 void mosaic_image_embedding_free(mosaic_image_embedding* embedding) {

@@ -73,10 +73,12 @@ VisualPrompt::VisualPrompt(const mosaic_model* model, const GenerateOptions& o)
     ProgressBar bar(fmt::format("picture {}/{}", i + 1, state_->inputs.size()));
     const auto start = std::chrono::steady_clock::now();
     try {
-      state_->images.push_back(state_->encoder->encode(state_->inputs[i].frame, [&bar](float f) {
-        bar.update(f);
-        return !interrupt_requested();
-      }));
+      const vp::VisualInput& in = state_->inputs[i];
+      state_->images.push_back(
+          state_->encoder->encode_frames(in.frame, in.next_frame, [&bar](float f) {
+            bar.update(f);
+            return !interrupt_requested();
+          }));
     } catch (const vp::EncodeCancelled&) {
       bar.finish();
       throw CommandError("interrupted while encoding the pictures");
@@ -120,9 +122,10 @@ void VisualPrompt::print_summary() const {
   for (size_t i = 0; i < state_->inputs.size(); ++i) {
     const auto& in = state_->inputs[i];
     const auto& e = state_->images[i]->embedding();
-    fmt::print(stderr, "picture {}{}{}: {}x{} px -> {} tokens ({}x{}), encoded in {:.1f} ms\n",
+    fmt::print(stderr, "picture {}{}{}: {}x{} px{} -> {} tokens ({}x{}), encoded in {:.1f} ms\n",
                i + 1, in.label.empty() ? "" : " ", in.label, in.frame.width, in.frame.height,
-               e.n_tokens, e.grid_w, e.grid_h, state_->encode_ms[i]);
+               in.next_frame.empty() ? "" : " (2 frames)", e.n_tokens, e.grid_w, e.grid_h,
+               state_->encode_ms[i]);
   }
 }
 

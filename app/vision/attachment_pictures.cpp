@@ -37,7 +37,7 @@ const AttachmentPictures::Known& AttachmentPictures::learn(const store::Attachme
     std::tie(picture.grid_w, picture.grid_h) =
         encoder_->token_grid(inputs[i].frame.width, inputs[i].frame.height);
     attachment_of_[picture.identity] = attachment.sha256;
-    keep_pixels(picture.identity, std::move(inputs[i].frame));
+    keep_pixels(picture.identity, std::move(inputs[i]));
     known.pictures.push_back(std::move(picture));
   }
   return known_.emplace(attachment.sha256, std::move(known)).first->second;
@@ -48,16 +48,22 @@ std::vector<turns::PromptPicture> AttachmentPictures::pictures_in(
   return learn(attachment, file).pictures;
 }
 
-void AttachmentPictures::keep_pixels(const std::string& identity, media::RgbFrame frame) {
-  pixel_bytes_ += frame.pixels.size();
-  pixels_.emplace_front(identity, std::move(frame));
+namespace {
+size_t pixel_bytes(const VisualInput& input) {
+  return input.frame.pixels.size() + input.next_frame.pixels.size();
+}
+}  // namespace
+
+void AttachmentPictures::keep_pixels(const std::string& identity, VisualInput input) {
+  pixel_bytes_ += pixel_bytes(input);
+  pixels_.emplace_front(identity, std::move(input));
   while (pixel_bytes_ > options_.pixel_cache_bytes && pixels_.size() > 1) {
-    pixel_bytes_ -= pixels_.back().second.pixels.size();
+    pixel_bytes_ -= pixel_bytes(pixels_.back().second);
     pixels_.pop_back();
   }
 }
 
-const media::RgbFrame* AttachmentPictures::cached_pixels(const std::string& identity) {
+const VisualInput* AttachmentPictures::cached_pixels(const std::string& identity) {
   for (auto it = pixels_.begin(); it != pixels_.end(); ++it) {
     if (it->first != identity) continue;
     pixels_.splice(pixels_.begin(), pixels_, it);
@@ -68,7 +74,7 @@ const media::RgbFrame* AttachmentPictures::cached_pixels(const std::string& iden
 
 std::shared_ptr<const mosaic_image_embedding> AttachmentPictures::encode(
     const turns::PromptPicture& picture, const std::function<bool(float)>& progress) {
-  const media::RgbFrame* frame = cached_pixels(picture.identity);
+  const VisualInput* frame = cached_pixels(picture.identity);
   if (frame == nullptr) {
     // Evicted: decode the attachment again and keep its pictures' pixels.
     const auto owner = attachment_of_.find(picture.identity);
@@ -81,13 +87,14 @@ std::shared_ptr<const mosaic_image_embedding> AttachmentPictures::encode(
       throw std::runtime_error(fmt::format("{} changed on disk", picture.source_name));
     }
     for (size_t i = 0; i < inputs.size(); ++i) {
-      keep_pixels(known.pictures[i].identity, std::move(inputs[i].frame));
+      keep_pixels(known.pictures[i].identity, std::move(inputs[i]));
     }
     frame = cached_pixels(picture.identity);
     if (frame == nullptr) throw std::runtime_error("the picture cache is too small");
   }
   try {
-    std::shared_ptr<const EncodedImage> image = encoder_->encode(*frame, progress);
+    std::shared_ptr<const EncodedImage> image =
+        encoder_->encode_frames(frame->frame, frame->next_frame, progress);
     return {image, &image->embedding()};
   } catch (const EncodeCancelled&) {
     return nullptr;

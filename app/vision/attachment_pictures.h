@@ -47,14 +47,14 @@ class AttachmentPictures : public turns::PictureSource {
   };
   std::vector<VisualInput> decode(const Known& known) const;
   const Known& learn(const store::Attachment& attachment, const std::filesystem::path& file);
-  void keep_pixels(const std::string& identity, media::RgbFrame frame);
-  const media::RgbFrame* cached_pixels(const std::string& identity);
+  void keep_pixels(const std::string& identity, VisualInput input);
+  const VisualInput* cached_pixels(const std::string& identity);
 
   std::shared_ptr<ImageEncoder> encoder_;
   AttachmentPictureOptions options_;
-  std::map<std::string, Known> known_;                         // by attachment SHA-256
-  std::map<std::string, std::string> attachment_of_;           // picture identity -> attachment SHA
-  std::list<std::pair<std::string, media::RgbFrame>> pixels_;  // most recent first
+  std::map<std::string, Known> known_;                     // by attachment SHA-256
+  std::map<std::string, std::string> attachment_of_;       // picture identity -> attachment SHA
+  std::list<std::pair<std::string, VisualInput>> pixels_;  // most recent first
   size_t pixel_bytes_ = 0;
 };
 

@@ -86,8 +86,21 @@ void ImageEncoder::remember(const std::string& key, std::shared_ptr<const Encode
 std::shared_ptr<const EncodedImage> ImageEncoder::encode(const media::RgbFrame& frame,
                                                          const std::function<bool(float)>& progress,
                                                          CacheLookup* lookup) {
+  return encode_frames(frame, media::RgbFrame{}, progress, lookup);
+}
+
+std::shared_ptr<const EncodedImage> ImageEncoder::encode_frames(
+    const media::RgbFrame& frame, const media::RgbFrame& next_frame,
+    const std::function<bool(float)>& progress, CacheLookup* lookup) {
+  const bool pair = !next_frame.empty();
+  if (pair && (next_frame.width != frame.width || next_frame.height != frame.height)) {
+    throw std::runtime_error(fmt::format("the two video frames differ in size ({}x{} and {}x{})",
+                                         frame.width, frame.height, next_frame.width,
+                                         next_frame.height));
+  }
   const int32_t max_tokens = max_tokens_;
-  const std::string key = cache_key(frame, max_tokens);
+  std::string key = cache_key(frame, max_tokens);
+  if (pair) key += "+" + cache_key(next_frame, max_tokens);
   if (auto cached = find(key)) {
     if (lookup) *lookup = CacheLookup::Hit;
     return cached;
@@ -97,8 +110,11 @@ std::shared_ptr<const EncodedImage> ImageEncoder::encode(const media::RgbFrame& 
   mosaic_image_embedding embedding{};
   const auto start = std::chrono::steady_clock::now();
   const mosaic_status status =
-      mosaic_image_encode(mmproj_, frame.pixels.data(), frame.pixels.size(), frame.width,
-                          frame.height, &params, &embedding);
+      pair ? mosaic_video_frames_encode(mmproj_, frame.pixels.data(), next_frame.pixels.data(),
+                                        frame.pixels.size(), frame.width, frame.height, &params,
+                                        &embedding)
+           : mosaic_image_encode(mmproj_, frame.pixels.data(), frame.pixels.size(), frame.width,
+                                 frame.height, &params, &embedding);
   if (status == MOSAIC_ERR_CANCELLED) throw EncodeCancelled();
   if (status != MOSAIC_OK) {
     throw std::runtime_error(fmt::format("cannot encode the picture: {}", mosaic_last_error()));

@@ -83,6 +83,13 @@ class ImageEncoder {
   std::shared_ptr<const EncodedImage> encode(const media::RgbFrame& frame,
                                              const std::function<bool(float)>& progress = {},
                                              CacheLookup* lookup = nullptr);
+  // Two consecutive video frames of the same size as one picture (the
+  // engine's mosaic_video_frames_encode); an empty `next_frame` encodes
+  // `frame` alone. Cached by both frames' pixels; same errors as encode.
+  std::shared_ptr<const EncodedImage> encode_frames(const media::RgbFrame& frame,
+                                                    const media::RgbFrame& next_frame,
+                                                    const std::function<bool(float)>& progress = {},
+                                                    CacheLookup* lookup = nullptr);
 
   EncoderStats stats() const;
 

@@ -24,10 +24,14 @@ std::vector<VisualInput> load_video_frames(const std::filesystem::path& path,
   sampling.sampler.interval_ms = options.interval_ms;
   sampling.max_side_px = options.max_side_px;
   sampling.max_frames = options.max_frames;
+  sampling.next_frame_after_ms = options.pair_after_ms;
   std::vector<VisualInput> out;
   for (media::SampledFrame& s : media::sample_video_file(path, sampling)) {
-    const int64_t pts_us = s.frame.pts_us;
-    out.push_back({std::move(s.frame), video_timestamp_label(pts_us)});
+    // A pair is labelled with the mean of its two times, as Qwen3-VL's
+    // processor does.
+    const int64_t pts_us =
+        s.next_frame.empty() ? s.frame.pts_us : (s.frame.pts_us + s.next_frame.pts_us) / 2;
+    out.push_back({std::move(s.frame), std::move(s.next_frame), video_timestamp_label(pts_us)});
   }
   return out;
 }
@@ -40,7 +44,7 @@ std::vector<VisualInput> load_pdf_pages(const std::filesystem::path& path,
   media::PageRenderOptions render;
   render.dpi = options.dpi;
   for (int page = std::max(1, options.first_page); page <= last; ++page) {
-    out.push_back({pdf.render_page(page, render), fmt::format("Page {}:", page)});
+    out.push_back({pdf.render_page(page, render), {}, fmt::format("Page {}:", page)});
   }
   return out;
 }

@@ -16,6 +16,9 @@ namespace mosaic::vision_prompt {
 
 struct VisualInput {
   media::RgbFrame frame;
+  // A video's frame 0.5 s after `frame`, encoded with it as one temporal
+  // patch as Qwen3-VL does; empty for a picture, a page or a lone frame.
+  media::RgbFrame next_frame;
   std::string label;  // "" for a picture, "<1.5 seconds>" for a video frame, "Page 2:" ...
 };
 
@@ -23,6 +26,10 @@ struct VideoFrameOptions {
   int64_t interval_ms = 2000;  // one frame per interval, plus scene changes
   size_t max_frames = 8;       // each frame costs hundreds of context tokens
   int max_side_px = 768;
+  // Each sampled frame is paired with the frame this long after it (Qwen3-VL
+  // samples video at 2 frames per second, two frames per temporal patch);
+  // 0: frames alone, each as a still picture.
+  int64_t pair_after_ms = 500;
 };
 
 struct PdfPageOptions {

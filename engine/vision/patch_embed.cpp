@@ -7,12 +7,24 @@ namespace mosaic::vision {
 
 std::vector<float> embed_patches(kernels::ThreadPool& pool, const VisionWeights& w, int64_t n_embd,
                                  int64_t patch_size, const float* pixels, int64_t grid_w,
-                                 const std::vector<PatchPos>& order) {
+                                 const std::vector<PatchPos>& order, const float* second_pixels) {
   const int64_t p = patch_size, n_in = 3 * p * p;
   const int64_t width = grid_w * p;
   const int64_t n_tok = static_cast<int64_t>(order.size());
   const int64_t height = n_tok / grid_w * p;  // grid_h * p
   std::vector<float> out(static_cast<size_t>(n_tok * n_embd));
+  // A still image uses the summed kernel (one product per patch); a frame
+  // pair one product per half.
+  struct Pass {
+    const float* kernel;
+    const float* planes;
+  };
+  std::vector<Pass> passes;
+  if (second_pixels) {
+    passes = {{w.patch_kernel_first.data(), pixels}, {w.patch_kernel_second.data(), second_pixels}};
+  } else {
+    passes = {{w.patch_kernel.data(), pixels}};
+  }
   pool.parallel_for(n_tok, [&](int64_t t, int) {
     // Gather the patch in the kernel's (channel, y, x) order.
     float patch[3 * 64 * 64];
@@ -23,17 +35,20 @@ std::vector<float> embed_patches(kernels::ThreadPool& pool, const VisionWeights&
       x = big.data();
     }
     const PatchPos pp = order[static_cast<size_t>(t)];
-    for (int64_t c = 0; c < 3; ++c)
-      for (int64_t ky = 0; ky < p; ++ky) {
-        const float* src = pixels + (c * height + pp.y * p + ky) * width + pp.x * p;
-        std::copy(src, src + p, x + (c * p + ky) * p);
-      }
     float* y = out.data() + t * n_embd;
-    for (int64_t o = 0; o < n_embd; ++o) {
-      const float* k = w.patch_kernel.data() + o * n_in;
-      float acc = 0.0f;
-      for (int64_t i = 0; i < n_in; ++i) acc += k[i] * x[i];
-      y[o] = acc + w.patch_bias[static_cast<size_t>(o)];
+    for (int64_t o = 0; o < n_embd; ++o) y[o] = w.patch_bias[static_cast<size_t>(o)];
+    for (const Pass& pass : passes) {
+      for (int64_t c = 0; c < 3; ++c)
+        for (int64_t ky = 0; ky < p; ++ky) {
+          const float* src = pass.planes + (c * height + pp.y * p + ky) * width + pp.x * p;
+          std::copy(src, src + p, x + (c * p + ky) * p);
+        }
+      for (int64_t o = 0; o < n_embd; ++o) {
+        const float* k = pass.kernel + o * n_in;
+        float acc = 0.0f;
+        for (int64_t i = 0; i < n_in; ++i) acc += k[i] * x[i];
+        y[o] += acc;
+      }
     }
   });
   return out;

@@ -86,8 +86,24 @@ ImageEmbedding VisionEncoder::encode(kernels::ThreadPool& pool, const RgbImage& 
   return encode_pixels(pool, pixels.data(), size, progress);
 }
 
+ImageEmbedding VisionEncoder::encode_pair(kernels::ThreadPool& pool, const RgbImage& first,
+                                          const RgbImage& second, const EncodeProgress& progress,
+                                          int64_t max_tokens) const {
+  check_image(first);
+  check_image(second);
+  if (first.width_px != second.width_px || first.height_px != second.height_px)
+    fail(ErrorCode::InvalidArgument,
+         fmt::format("the two frames differ in size ({}x{} and {}x{})", first.width_px,
+                     first.height_px, second.width_px, second.height_px));
+  const PixelSize size = input_size(first.width_px, first.height_px, max_tokens);
+  const std::vector<float> a = normalize_image(first, size, hp_.image_mean, hp_.image_std);
+  const std::vector<float> b = normalize_image(second, size, hp_.image_mean, hp_.image_std);
+  return encode_pixels(pool, a.data(), size, progress, b.data());
+}
+
 ImageEmbedding VisionEncoder::encode_pixels(kernels::ThreadPool& pool, const float* pixels,
-                                            PixelSize size, const EncodeProgress& progress) const {
+                                            PixelSize size, const EncodeProgress& progress,
+                                            const float* second_pixels) const {
   const int64_t f = hp_.pixel_factor();
   if (size.width_px <= 0 || size.height_px <= 0 || size.width_px % f || size.height_px % f)
     fail(ErrorCode::InvalidArgument,
@@ -99,7 +115,8 @@ ImageEmbedding VisionEncoder::encode_pixels(kernels::ThreadPool& pool, const flo
   const int64_t n = static_cast<int64_t>(order.size());
   report(progress, 0.0f);
 
-  std::vector<float> x = embed_patches(pool, w_, e, hp_.patch_size, pixels, gw, order);
+  std::vector<float> x =
+      embed_patches(pool, w_, e, hp_.patch_size, pixels, gw, order, second_pixels);
   add_position_embeddings(w_, e, gw, gh, order, x.data());
 
   ImageEmbedding out;

@@ -53,10 +53,17 @@ class VisionEncoder {
   // Throws Error(InvalidArgument) for a malformed image, Error(Cancelled).
   ImageEmbedding encode(kernels::ThreadPool& pool, const RgbImage& image,
                         const EncodeProgress& progress = {}, int64_t max_tokens = 0) const;
+  // Two consecutive video frames of the same size as one picture: the patch
+  // embedding's first temporal half sees `first`, the second `second` (how
+  // Qwen3-VL encodes video, two frames per temporal patch). Same errors.
+  ImageEmbedding encode_pair(kernels::ThreadPool& pool, const RgbImage& first,
+                             const RgbImage& second, const EncodeProgress& progress = {},
+                             int64_t max_tokens = 0) const;
   // The same from pixels already normalized to `size` (3 planes), for tests
-  // that want to bypass resizing.
+  // that want to bypass resizing; second_pixels: the next frame, or null.
   ImageEmbedding encode_pixels(kernels::ThreadPool& pool, const float* pixels, PixelSize size,
-                               const EncodeProgress& progress = {}) const;
+                               const EncodeProgress& progress = {},
+                               const float* second_pixels = nullptr) const;
 
  private:
   VisionEncoder(std::unique_ptr<gguf::GgufFile> file, VisionHparams hp, VisionWeights w);

@@ -73,8 +73,10 @@ VisionWeights load_vision_weights(const gguf::GgufFile& file, const VisionHparam
         to_floats(ld.raw().require("v.patch_embd.weight", {p, p, 3, e}), "v.patch_embd.weight");
     auto k1 =
         to_floats(ld.raw().require("v.patch_embd.weight.1", {p, p, 3, e}), "v.patch_embd.weight.1");
-    for (size_t i = 0; i < k0.size(); ++i) k0[i] += k1[i];
-    vw.patch_kernel = std::move(k0);
+    vw.patch_kernel = k0;
+    for (size_t i = 0; i < k0.size(); ++i) vw.patch_kernel[i] += k1[i];
+    vw.patch_kernel_first = std::move(k0);
+    vw.patch_kernel_second = std::move(k1);
   }
   vw.patch_bias = ld.vec("v.patch_embd.bias", e);
 

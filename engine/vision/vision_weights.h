@@ -41,6 +41,8 @@ struct VisionWeights {
   // frame, so both halves see the same pixels. n_embd rows of 3 * P * P in
   // (channel, y, x) order.
   std::vector<float> patch_kernel;
+  // The halves themselves, for a pair of video frames (one frame each).
+  std::vector<float> patch_kernel_first, patch_kernel_second;
   std::vector<float> patch_bias;
   // Learned absolute positions on a position_side^2 grid, n_embd each.
   std::vector<float> position;

@@ -191,13 +191,32 @@ std::vector<SampledFrame> sample_video_file(const std::filesystem::path& path,
   VideoDecoder decoder(path, VideoDecodeOptions{.max_side_px = options.max_side_px});
   FrameSampler sampler(options.sampler);
   std::vector<SampledFrame> samples;
-  while (samples.size() < options.max_frames) {
+  const bool pairs = options.next_frame_after_ms > 0;
+  const int64_t after_us = options.next_frame_after_ms * 1000;
+  size_t waiting = 0;  // first sample still without its next frame
+  std::optional<RgbFrame> last;
+  for (;;) {
+    const bool full = samples.size() >= options.max_frames;
+    if (full && (!pairs || waiting == samples.size())) break;
     std::optional<RgbFrame> frame = decoder.next_frame();
     if (!frame) break;
+    if (pairs) {
+      for (; waiting < samples.size(); ++waiting) {
+        if (frame->pts_us - samples[waiting].frame.pts_us < after_us) break;
+        samples[waiting].next_frame = *frame;
+      }
+      last = *frame;
+    }
+    if (full) continue;  // only looking for next frames now
     const SampleDecision decision = sampler.consider(*frame);
     if (decision.keep()) {
-      samples.push_back(SampledFrame{std::move(*frame), decision.reason, decision.difference});
+      samples.push_back(SampledFrame{std::move(*frame), {}, decision.reason, decision.difference});
     }
+  }
+  // The video ended within after_ms of these samples: pair them with its
+  // last frame unless that is the sample itself.
+  for (; pairs && waiting < samples.size(); ++waiting) {
+    if (last && last->pts_us > samples[waiting].frame.pts_us) samples[waiting].next_frame = *last;
   }
   return samples;
 }

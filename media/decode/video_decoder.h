@@ -45,10 +45,15 @@ struct VideoSamplingOptions {
   FrameSamplerOptions sampler;
   int max_side_px = 448;
   size_t max_frames = 256;  // stop after this many samples
+  // > 0: each sample also gets the first frame at least this long after it
+  // (Qwen3-VL encodes video as pairs of frames 0.5 s apart), or the video's
+  // last frame when it ends sooner.
+  int64_t next_frame_after_ms = 0;
 };
 
 struct SampledFrame {
   RgbFrame frame;
+  RgbFrame next_frame;  // empty unless next_frame_after_ms asked and a later frame exists
   SampleReason reason = SampleReason::Skipped;
   double difference = 0.0;
 };

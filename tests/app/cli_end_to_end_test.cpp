@@ -68,7 +68,8 @@ TEST_F(CliTest, VersionAndHelp) {
   const ProcessResult version = cli({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_NE(version.out.find("mosaic-cli "), std::string::npos) << version.out;
-  for (const char* sub : {"info", "tokenize", "generate", "make-test-model", "chat", "history", "template"}) {
+  for (const char* sub :
+       {"info", "tokenize", "generate", "make-test-model", "chat", "history", "template"}) {
     const ProcessResult help = cli({sub, "--help"});
     EXPECT_EQ(help.exit_code, 0) << sub;
     EXPECT_NE(help.out.find("Usage"), std::string::npos) << sub << ": " << help.out;

@@ -170,13 +170,34 @@ TEST(VisualInputs, VideoFramesCarryTheirTimes) {
   options.max_frames = 8;
   const auto frames = load_video_frames(video, options);
   ASSERT_GE(frames.size(), 3u);  // 0, 2, 4 s (plus any scene change)
-  EXPECT_EQ(frames[0].label, "<0.0 seconds>");
-  for (size_t i = 1; i < frames.size(); ++i) {
-    EXPECT_GT(frames[i].frame.pts_us, frames[i - 1].frame.pts_us);
-    EXPECT_EQ(frames[i].label, video_timestamp_label(frames[i].frame.pts_us));
+  // Each frame comes with the one 0.5 s later (10 fps: exactly 5 frames on),
+  // labelled with the mean of their times, as Qwen3-VL's processor does.
+  EXPECT_EQ(frames[0].label, "<0.2 seconds>");  // (0.0 + 0.5) / 2, one decimal
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (i > 0) EXPECT_GT(frames[i].frame.pts_us, frames[i - 1].frame.pts_us);
+    ASSERT_FALSE(frames[i].next_frame.empty()) << i;
+    EXPECT_EQ(frames[i].next_frame.pts_us - frames[i].frame.pts_us, 500000) << i;
+    EXPECT_EQ(frames[i].next_frame.width, frames[i].frame.width);
+    EXPECT_NE(frames[i].next_frame.pixels, frames[i].frame.pixels) << i;  // testsrc moves
+    EXPECT_EQ(frames[i].label,
+              video_timestamp_label((frames[i].frame.pts_us + frames[i].next_frame.pts_us) / 2));
   }
   options.max_frames = 2;
   EXPECT_EQ(load_video_frames(video, options).size(), 2u);
+  // Frames alone when asked, labelled with their own times.
+  options.pair_after_ms = 0;
+  const auto lone = load_video_frames(video, options);
+  ASSERT_EQ(lone.size(), 2u);
+  EXPECT_TRUE(lone[0].next_frame.empty());
+  EXPECT_EQ(lone[0].label, "<0.0 seconds>");
+  // A frame sampled within 0.5 s of the end is paired with the last frame.
+  const auto short_video = dir / "short.mp4";
+  ASSERT_TRUE(media::test::run_ffmpeg("-f lavfi -i testsrc=size=160x120:rate=10 -t 0.3 " +
+                                      media::test::quoted(short_video)));
+  const auto tail = load_video_frames(short_video, VideoFrameOptions{});
+  ASSERT_EQ(tail.size(), 1u);
+  ASSERT_FALSE(tail[0].next_frame.empty());
+  EXPECT_EQ(tail[0].next_frame.pts_us, 200000);
   EXPECT_THROW(load_video_frames(dir / "missing.mp4"), media::MediaError);
 }
 
@@ -264,7 +285,7 @@ TEST_F(AttachmentPicturesTest, PicturesVideosAndPdfPagesWithTheirGrids) {
   EXPECT_EQ(clip.mime_type, "video/mp4");
   const auto frames = pictures.pictures_in(clip, stored(clip));
   ASSERT_GE(frames.size(), 3u);
-  EXPECT_EQ(frames[0].label, "<0.0 seconds>");
+  EXPECT_EQ(frames[0].label, "<0.3 seconds>");  // frames at 0 and 0.52 s, paired
   EXPECT_EQ(frames[1].identity, clip.sha256 + "#1");
 
   const store::Attachment doc = import(dir_ / "doc.pdf");

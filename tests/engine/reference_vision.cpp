@@ -149,7 +149,7 @@ std::vector<Vec> preprocess(const ReferenceImage& img, int64_t tw, int64_t th, c
 
 std::vector<std::vector<double>> reference_encode(const std::string& path,
                                                   const ReferenceImage& image, int64_t tw,
-                                                  int64_t th) {
+                                                  int64_t th, const ReferenceImage* next_frame) {
   const gguf::GgufFile f = gguf::GgufFile::open(path);
   const gguf::Metadata& m = f.metadata();
   Tensors t(f);
@@ -164,9 +164,11 @@ std::vector<std::vector<double>> reference_encode(const std::string& path,
   const int64_t hd = e / n_head;
 
   const std::vector<Vec> px = preprocess(image, tw, th, mean, stdv);
+  const std::vector<Vec> px2 = preprocess(next_frame ? *next_frame : image, tw, th, mean, stdv);
   const int64_t gw = tw / p, gh = th / p, n = gw * gh;
 
-  // Patch embedding in raster order: both temporal kernels see the same image.
+  // Patch embedding in raster order: the temporal kernels see the frame and
+  // the next one (a still image is its own next frame).
   const Vec k0 = t.values("v.patch_embd.weight"), k1 = t.values("v.patch_embd.weight.1");
   const Vec kb = t.values("v.patch_embd.bias");
   const Vec pos = t.values("v.position_embd.weight");
@@ -181,8 +183,9 @@ std::vector<std::vector<double>> reference_encode(const std::string& path,
           for (int64_t ky = 0; ky < p; ++ky)
             for (int64_t kx = 0; kx < p; ++kx) {
               const size_t ki = static_cast<size_t>(((o * 3 + c) * p + ky) * p + kx);
-              s += (k0[ki] + k1[ki]) * px[static_cast<size_t>(c)]
-                                         [static_cast<size_t>((py * p + ky) * tw + pxi * p + kx)];
+              const auto at = static_cast<size_t>((py * p + ky) * tw + pxi * p + kx);
+              s += k0[ki] * px[static_cast<size_t>(c)][at] +
+                   k1[ki] * px2[static_cast<size_t>(c)][at];
             }
         r[static_cast<size_t>(o)] = s;
       }

@@ -17,10 +17,13 @@ struct ReferenceImage {
 
 // Rows of merged tokens (raster order of the merged grid), each the main
 // embedding followed by the DeepStack slices in layer order. The image is
-// first resized to target_w x target_h.
+// first resized to target_w x target_h. With `next_frame` (a video's next
+// frame, same size), the Conv3D's second temporal half sees it instead of
+// `image`.
 std::vector<std::vector<double>> reference_encode(const std::string& mmproj_path,
                                                   const ReferenceImage& image, int64_t target_w,
-                                                  int64_t target_h);
+                                                  int64_t target_h,
+                                                  const ReferenceImage* next_frame = nullptr);
 
 // The resize and normalization alone: 3 planes of target_h x target_w.
 std::vector<std::vector<double>> reference_preprocess(const ReferenceImage& image, int64_t target_w,

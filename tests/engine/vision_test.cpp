@@ -367,6 +367,57 @@ TEST(VisionApi, EncodeMatchesEncoderAndReportsErrors) {
   EXPECT_EQ(missing, nullptr);
 }
 
+// Two video frames as one temporal patch: against the reference with each
+// temporal half on its own frame; a frame paired with itself is the still
+// picture; order matters; sizes must match.
+TEST(VisionApi, VideoFramePairsMatchTheReference) {
+  TempDir dir;
+  const std::string path = dir.file("mmproj.gguf");
+  synthetic::write_synthetic_mmproj(path, MmprojSpec{});
+  mosaic_mmproj* mm = nullptr;
+  ASSERT_EQ(mosaic_mmproj_load(path.c_str(), &mm), MOSAIC_OK) << mosaic_last_error();
+  const ReferenceImage a = random_image(40, 24, 21), b = random_image(40, 24, 22);
+  mosaic_image_params params{};
+  params.n_threads = 2;
+  const auto max_diff = [](const mosaic_image_embedding& e,
+                           const std::vector<std::vector<double>>& want) {
+    double d = 0;
+    for (int t = 0; t < e.n_tokens; ++t)
+      for (int c = 0; c < e.row_width; ++c)
+        d = std::max(d, std::abs(e.data[t * e.row_width + c] -
+                                 want[static_cast<size_t>(t)][static_cast<size_t>(c)]));
+    return d;
+  };
+  mosaic_image_embedding ab{}, ba{}, aa{};
+  ASSERT_EQ(mosaic_video_frames_encode(mm, a.rgb.data(), b.rgb.data(), a.rgb.size(), 40, 24,
+                                       &params, &ab),
+            MOSAIC_OK)
+      << mosaic_last_error();
+  ASSERT_EQ(mosaic_video_frames_encode(mm, b.rgb.data(), a.rgb.data(), a.rgb.size(), 40, 24,
+                                       &params, &ba),
+            MOSAIC_OK);
+  ASSERT_EQ(mosaic_video_frames_encode(mm, a.rgb.data(), a.rgb.data(), a.rgb.size(), 40, 24,
+                                       &params, &aa),
+            MOSAIC_OK);
+  EXPECT_EQ(ab.n_tokens, 15);  // the tokens of one frame
+  EXPECT_LT(max_diff(ab, reference_encode(path, a, 40, 24, &b)), 1e-4);
+  EXPECT_LT(max_diff(ba, reference_encode(path, b, 40, 24, &a)), 1e-4);
+  const auto still = reference_encode(path, a, 40, 24);
+  EXPECT_LT(max_diff(aa, still), 1e-4);
+  EXPECT_GT(max_diff(ab, still), 1e-3);  // the second frame is seen
+  for (auto* e : {&ab, &ba, &aa}) mosaic_image_embedding_free(e);
+
+  mosaic_image_embedding e{};
+  EXPECT_EQ(
+      mosaic_video_frames_encode(mm, a.rgb.data(), nullptr, a.rgb.size(), 40, 24, &params, &e),
+      MOSAIC_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(mosaic_video_frames_encode(mm, a.rgb.data(), b.rgb.data(), a.rgb.size() - 3, 40, 24,
+                                       &params, &e),
+            MOSAIC_ERR_INVALID_ARGUMENT);
+  EXPECT_EQ(e.data, nullptr);
+  mosaic_mmproj_free(mm);
+}
+
 // A token budget below the file's shrinks the picture (aspect kept), the same
 // in planning and encoding; one above the file's changes nothing.
 TEST(VisionApi, TokenBudgetShrinksThePicture) {

@@ -324,6 +324,18 @@ typedef struct mosaic_image_embedding {
 mosaic_status mosaic_image_encode(const mosaic_mmproj* mmproj, const uint8_t* rgb, size_t n_bytes,
                                   int32_t width, int32_t height, const mosaic_image_params* params,
                                   mosaic_image_embedding* out);
+/* Encodes two consecutive frames of a video (same size; Qwen3-VL samples
+ * video at 2 frames per second, so 0.5 s apart) as one picture, the way
+ * Qwen3-VL encodes video: the patch embedding's two temporal halves see one
+ * frame each, so the model sees what moved between them, for the tokens of
+ * one frame. Otherwise as mosaic_image_encode (same params, result and
+ * errors); MOSAIC_ERR_INVALID_ARGUMENT unless both buffers hold
+ * width * height * 3 bytes. */
+mosaic_status mosaic_video_frames_encode(const mosaic_mmproj* mmproj, const uint8_t* rgb_first,
+                                         const uint8_t* rgb_second, size_t n_bytes, int32_t width,
+                                         int32_t height, const mosaic_image_params* params,
+                                         mosaic_image_embedding* out);
+
 /* Frees out->data and zeroes *out; NULL or an already freed struct is fine. */
 void mosaic_image_embedding_free(mosaic_image_embedding* embedding);
 

@@ -19,9 +19,12 @@ struct AttentionShape {
 };
 
 struct AttentionScratch {
-  std::vector<float> scores;  // one row of n_ctx per thread
+  std::vector<float> scores;  // per thread, one row of n_ctx per head of a task
   int64_t n_ctx = 0;
-  void prepare(int n_threads, int64_t n_ctx);
+  int64_t heads_per_task = 0;
+  // heads_per_task: the query heads that share a key/value head (n_head /
+  // n_head_kv); a task works on those together.
+  void prepare(int n_threads, int64_t n_ctx, int64_t heads_per_task);
 };
 
 // For each token t (at position pos0 + t), for each head h:

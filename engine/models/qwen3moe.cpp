@@ -239,7 +239,7 @@ std::unique_ptr<Workspace> Qwen3Moe::make_workspace(int64_t max_batch, int64_t n
   ws->v.resize(max_batch * dims_.n_head_kv * v_head_dim_);
   ws->attn.resize(max_batch * dims_.n_head * v_head_dim_);
   ws->proj.resize(max_batch * E);
-  ws->attention.prepare(n_threads, n_ctx);
+  ws->attention.prepare(n_threads, n_ctx, dims_.n_head / dims_.n_head_kv);
   return ws;
 }
 

@@ -18,6 +18,7 @@
 
 #include "kernels/cpu/blocks.h"
 #include "kernels/cpu/isa.h"
+#include "kernels/cpu/prefetch_rows.h"
 #include "kernels/cpu/simd_common.h"
 
 namespace mosaic::kernels::avx2 {
@@ -182,31 +183,16 @@ void prep(DType t, int64_t n_in, const uint8_t* x_row, uint8_t* out) {
   if (t == DType::Q4_K) prep_q4_K(n_in, x_row, out);
 }
 
-// Weights prefetched 4 KB ahead of the row being read, as on AVX-512
-// (gemv_avx512.cpp says why).
-constexpr size_t kPrefetchBytes = 4096;
-
-inline void prefetch_range(const uint8_t* p, size_t bytes) {
-  for (size_t o = 0; o < bytes; o += 64) {
-    _mm_prefetch(reinterpret_cast<const char*>(p + o), _MM_HINT_T0);
-  }
-}
-
 void gemv(DType t, int64_t n_in, const uint8_t* w, size_t rb, int64_t n_rows, const uint8_t* xp,
           float* y) {
-  const auto rows = [&](auto row) {
-    prefetch_range(w, std::min(kPrefetchBytes, rb * static_cast<size_t>(n_rows)));
-    for (int64_t r = 0; r < n_rows; ++r) {
-      prefetch_range(w + r * rb + kPrefetchBytes, rb);
-      y[r] = row(w + r * rb);
-    }
-  };
   if (t == DType::Q8_0) {
     const Q80Layout L(n_in);
-    rows([&](const uint8_t* row) { return gemv_row_q8_0(L, row, xp); });
+    rows_with_prefetch(w, rb, n_rows, y,
+                       [&](const uint8_t* row) { return gemv_row_q8_0(L, row, xp); });
   } else if (t == DType::Q4_K) {
     const Q4KLayout L(n_in);
-    rows([&](const uint8_t* row) { return gemv_row_q4_K(L, row, xp); });
+    rows_with_prefetch(w, rb, n_rows, y,
+                       [&](const uint8_t* row) { return gemv_row_q4_K(L, row, xp); });
   }
 }
 

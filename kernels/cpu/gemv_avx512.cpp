@@ -18,6 +18,7 @@
 
 #include "kernels/cpu/blocks.h"
 #include "kernels/cpu/isa.h"
+#include "kernels/cpu/prefetch_rows.h"
 #include "kernels/cpu/simd_common.h"
 
 namespace mosaic::kernels::avx512 {
@@ -271,32 +272,6 @@ void prep(DType t, int64_t n_in, const uint8_t* x_row, uint8_t* out) {
       return prep_q4_K(n_in, x_row, out);
     default:
       return;
-  }
-}
-
-// How far ahead of the row being read the weights are prefetched. The
-// hardware prefetcher follows one long stream well, but decode reads many
-// short ones (a slice of each expert's matrix per thread, 0.3-0.6 MB each,
-// at scattered places) and restarts at every one; asking for the lines 4 KB
-// ahead keeps more misses in flight from the first row on. Measured on the
-// qwen3moe benchmark model, Q8_0, 2 threads: about +15-20% tokens/s
-// (README, "Measured figures").
-constexpr size_t kPrefetchBytes = 4096;
-
-inline void prefetch_range(const uint8_t* p, size_t bytes) {
-  for (size_t o = 0; o < bytes; o += 64) {
-    _mm_prefetch(reinterpret_cast<const char*>(p + o), _MM_HINT_T0);
-  }
-}
-
-// Rows r0.. of a matrix, each after prefetching the row kPrefetchBytes ahead
-// (the first call also the lines before that).
-template <typename RowFn>
-void rows_with_prefetch(const uint8_t* w, size_t rb, int64_t n_rows, float* y, RowFn row) {
-  prefetch_range(w, std::min(kPrefetchBytes, rb * static_cast<size_t>(n_rows)));
-  for (int64_t r = 0; r < n_rows; ++r) {
-    prefetch_range(w + r * rb + kPrefetchBytes, rb);
-    y[r] = row(w + r * rb);
   }
 }
 

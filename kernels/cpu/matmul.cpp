@@ -17,6 +17,7 @@
 
 #include "kernels/cpu/dot.h"
 #include "kernels/cpu/isa.h"
+#include "kernels/cpu/prefetch_rows.h"
 #include "kernels/cpu/quant.h"
 
 namespace mosaic::kernels {
@@ -99,15 +100,14 @@ void run_dots(DType w_type, int64_t n_in, size_t w_rb, const MatmulTask& t, cons
     return;
   }
   const DotFn dot = k.dot[slot(w_type)];
-  // Weights prefetched 4 KB ahead of the row being read, as the AVX-512 gemv
-  // does (gemv_avx512.cpp says why).
-  constexpr size_t kPrefetchBytes = 4096;
+  // Weights prefetched ahead of the row being read, as the gemv kernels do
+  // (prefetch_rows.h says why).
   const uint8_t* first = w + static_cast<size_t>(it.row0) * w_rb;
   const size_t range = static_cast<size_t>(it.row1 - it.row0) * w_rb;
-  for (size_t b = 0; b < std::min(kPrefetchBytes, range); b += 64) __builtin_prefetch(first + b);
+  prefetch_range(first, std::min(kPrefetchBytes, range));
   for (int64_t o = it.row0; o < it.row1; ++o) {
     const uint8_t* wr = w + static_cast<size_t>(o) * w_rb;
-    for (size_t b = 0; b < w_rb; b += 64) __builtin_prefetch(wr + kPrefetchBytes + b);
+    prefetch_range(wr + kPrefetchBytes, w_rb);
     for (int64_t r = it.tok0; r < it.tok1; ++r) {
       const uint8_t* xr = act_row(t, r);
       t.y[r * t.ldy + o] = dot ? dot(n_in, wr, xr) : ref::vec_dot(w_type, n_in, wr, xr);

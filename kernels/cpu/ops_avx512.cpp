@@ -62,8 +62,13 @@ void weighted_block(const float* w, int64_t w_stride, const void* v, bool f16, i
                     int64_t n_rows, float* out, int64_t out_stride, int64_t c0, int64_t n_cols) {
   __mmask16 m[4];
   for (int j = 0; j < 4; ++j) m[j] = c0 + 16 * j < n_cols ? tail_mask(n_cols - c0 - 16 * j) : 0;
+  // Every loop over the accumulators is unrolled by pragma: one that GCC
+  // leaves rolled (the stores at the end were) makes it keep acc in memory
+  // and store all of it on every row.
   __m512 acc[kHeads][4];
+#pragma GCC unroll 8
   for (int h = 0; h < kHeads; ++h) {
+#pragma GCC unroll 4
     for (int j = 0; j < 4; ++j) acc[h][j] = _mm512_setzero_ps();
   }
   for (int64_t p = 0; p < n_rows; ++p) {
@@ -74,7 +79,9 @@ void weighted_block(const float* w, int64_t w_stride, const void* v, bool f16, i
       for (int j = 0; j < 4; ++j) acc[h][j] = _mm512_fmadd_ps(wv, x[j], acc[h][j]);
     }
   }
+#pragma GCC unroll 8
   for (int h = 0; h < kHeads; ++h) {
+#pragma GCC unroll 4
     for (int j = 0; j < 4; ++j)
       _mm512_mask_storeu_ps(out + h * out_stride + c0 + 16 * j, m[j], acc[h][j]);
   }

@@ -21,6 +21,7 @@
 
 #include "kernels/cpu/dot.h"
 #include "kernels/cpu/matmul.h"
+#include "kernels/cpu/ops.h"
 #include "kernels/cpu/quant.h"
 #include "kernels/cpu/thread_pool.h"
 #include "kernels/cpu/types.h"
@@ -169,6 +170,31 @@ void run_quantize(benchmark::State& state, mk::DType t) {
       benchmark::Counter(static_cast<double>(n) * state.iterations(), benchmark::Counter::kIsRate);
 }
 
+// Attention's value sum over an F16 cache, as one token of prefill does it:
+// n_out heads (the scores) x n_rows cached rows x n_cols columns.
+void run_weighted_row_sum(benchmark::State& state, mk::CpuIsa isa, int64_t n_out, int64_t n_rows,
+                          int64_t n_cols) {
+  if (!mk::set_active_isa(isa)) {
+    state.SkipWithError("ISA not supported by this CPU");
+    return;
+  }
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> ud(-1.f, 1.f);
+  std::vector<float> w(static_cast<size_t>(n_out * n_rows));
+  for (auto& x : w) x = ud(rng);
+  std::vector<uint16_t> v(static_cast<size_t>(n_rows * n_cols));
+  for (auto& x : v) x = mk::fp32_to_fp16(ud(rng));
+  std::vector<float> out(static_cast<size_t>(n_out * n_cols));
+  for (auto _ : state) {
+    mk::weighted_row_sum(w.data(), n_rows, n_out, v.data(), true, n_cols, n_rows, out.data(),
+                         n_cols, n_cols);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["FLOP/s"] =
+      benchmark::Counter(2.0 * n_out * n_rows * n_cols * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
+}
+
 // Cost of one parallel_for with trivial tasks: the fixed overhead every
 // decode matmul pays (publish, wake spinning workers, claim, wait).
 void run_parallel_for(benchmark::State& state, int threads, int64_t n_tasks) {
@@ -218,6 +244,16 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
       run_quantize(st, t);
     })->Unit(benchmark::kMillisecond);
+  }
+  for (mk::CpuIsa isa : isas) {
+    // 16 heads over a 512-wide latent (deepseek2) and 4 over 128 (one GQA group).
+    for (auto [n_out, n_cols] : {std::pair<int64_t, int64_t>{16, 512}, {4, 128}}) {
+      const std::string name = "attention/weighted_row_sum/" + std::to_string(n_out) + "x1024x" +
+                               std::to_string(n_cols) + "/" + mk::isa_name(isa);
+      benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) {
+        run_weighted_row_sum(st, isa, n_out, 1024, n_cols);
+      })->Unit(benchmark::kMicrosecond);
+    }
   }
   for (int threads : {1, 2}) {
     for (int64_t n : {2, 16, 64}) {

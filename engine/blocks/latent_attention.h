@@ -3,10 +3,11 @@
 // (rope)] with a query already mapped into that space, and its output is the
 // weighted sum of the c_kv parts.
 //
-// Because all heads share the rows, the scores of all heads of a token are
-// one matrix product with the cache as the weight matrix (the optimized
-// kernels, rows read once for every head), and the weighted sum reads each
-// row once per group of heads instead of once per head.
+// Because all heads share the rows, the scores of all heads of a chunk of
+// tokens are one matrix product with the cache as the weight matrix (the
+// optimized kernels: the cached rows are repacked once per chunk, not once
+// per token), and the weighted sum reads each row once per group of heads
+// instead of once per head.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +27,9 @@ struct LatentAttentionShape {
 };
 
 struct LatentAttentionScratch {
-  std::vector<float> scores;  // n_head rows of n_ctx (one token at a time)
+  std::vector<float> scores;  // chunk_tokens * n_head rows of n_ctx
   int64_t n_ctx = 0;
+  int64_t chunk_tokens = 1;  // tokens whose scores are computed together
   void prepare(int64_t n_head, int64_t n_ctx);
 };
 

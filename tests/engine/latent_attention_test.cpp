@@ -1,6 +1,6 @@
 // The shared-row latent attention against a plain double-precision
 // evaluation of the same formula, for prefill and decode shapes and both
-// cache types.
+// cache types, prompts longer than one chunk of scores included.
 #include "engine/blocks/latent_attention.h"
 
 #include <gtest/gtest.h>
@@ -68,6 +68,10 @@ TEST(LatentAttentionTest, MatchesPlainFormula) {
     check(type, 20, 5, 3, 3);   // prefill after a prefix, several head groups
     check(type, 16, 11, 1, 2);  // decode
     check(type, 3, 0, 1, 1);    // first token
+    // Longer prompts than one chunk of scores (16 tokens at this context):
+    // each token must still see only its causal prefix.
+    check(type, 4, 0, 30, 2);
+    check(type, 6, 3, 35, 3);
   }
 }
 

@@ -162,47 +162,10 @@ float dot_q4_K(int64_t n, const void* wv, const void* xv) {
 float dot_q6_K(int64_t n, const void* wv, const void* xv) {
   const auto* w = static_cast<const BlockQ6_K*>(wv);
   const auto* x = static_cast<const BlockQ8_K*>(xv);
-  const int64_t nb = n / kQK_K;
-  const __m256i low4 = _mm256_set1_epi8(0x0F);
-  const __m256i bits45 = _mm256_set1_epi8(0x30);
   __m256 acc = _mm256_setzero_ps();
-  for (int64_t b = 0; b < nb; ++b) {
-    const __m128i scb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].scales));
-    const __m256i sc16 = _mm256_cvtepi8_epi16(scb);
-    // Codes are stored +32: subtract 32 * sum(sc * bsum).
-    const __m256i off = _mm256_madd_epi16(sc16, load256(x[b].bsums));
-    // Each scale as an int16 pair in an int32 lane (sc[0..7], sc[8..15]), so
-    // one vpermd gives vpmaddwd the [sc[s] x8 | sc[s+1] x8] it needs (building
-    // it from two scalar broadcasts cost seven instructions).
-    __m256i scale_pairs[2];
-    for (int h = 0; h < 2; ++h) {
-      const __m256i s32 = _mm256_cvtepi8_epi32(h == 0 ? scb : _mm_srli_si128(scb, 8));
-      scale_pairs[h] = _mm256_or_si256(_mm256_and_si256(s32, _mm256_set1_epi32(0xFFFF)),
-                                       _mm256_slli_epi32(s32, 16));
-    }
-    __m256i sumi = _mm256_setzero_si256();
-    for (int h = 0; h < 2; ++h) {
-      const __m256i ql0 = load256(w[b].ql + 64 * h);
-      const __m256i ql1 = load256(w[b].ql + 64 * h + 32);
-      const __m256i qh = load256(w[b].qh + 32 * h);
-      __m256i q[4];
-      q[0] = _mm256_or_si256(_mm256_and_si256(ql0, low4),
-                             _mm256_and_si256(_mm256_slli_epi16(qh, 4), bits45));
-      q[1] = _mm256_or_si256(_mm256_and_si256(ql1, low4),
-                             _mm256_and_si256(_mm256_slli_epi16(qh, 2), bits45));
-      q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low4),
-                             _mm256_and_si256(qh, bits45));
-      q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low4),
-                             _mm256_and_si256(_mm256_srli_epi16(qh, 2), bits45));
-      for (int k = 0; k < 4; ++k) {
-        const __m256i p = _mm256_maddubs_epi16(q[k], load256(x[b].qs + 128 * h + 32 * k));
-        const __m256i scv = _mm256_permutevar8x32_epi32(
-            scale_pairs[h], _mm256_setr_epi32(2 * k, 2 * k, 2 * k, 2 * k, 2 * k + 1, 2 * k + 1,
-                                              2 * k + 1, 2 * k + 1));
-        sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, scv));
-      }
-    }
-    sumi = _mm256_sub_epi32(sumi, _mm256_slli_epi32(off, 5));
+  for (int64_t b = 0; b < n / kQK_K; ++b) {
+    const __m256i sumi =
+        q6k_block_dot(w[b], reinterpret_cast<const uint8_t*>(x[b].qs), load256(x[b].bsums));
     acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sumi), _mm256_set1_ps(f16c_to_float(w[b].d) * x[b].d),
                           acc);
   }

@@ -105,13 +105,17 @@ float gemv_row_q8_0(const Q80Layout& L, const uint8_t* w_row, const uint8_t* xp)
 // codes 64c..64c+31 and 64c+32..64c+63), now 32-byte aligned; the pairs of
 // bsums are what the eight mins multiply.
 
-struct Q4KLayout {
+// Prepared K-quant activations: [codes nsb*256][d_x nsb floats][kSideBytes
+// of bsum data per block].
+template <size_t kSideBytes>
+struct KQuantLayout {
   int64_t nsb;
-  explicit Q4KLayout(int64_t n_in) : nsb(n_in / kQK_K) {}
+  explicit KQuantLayout(int64_t n_in) : nsb(n_in / kQK_K) {}
   size_t codes_bytes() const { return static_cast<size_t>(nsb) * kQK_K; }
   size_t d_bytes() const { return align32(static_cast<size_t>(nsb) * 4); }
-  size_t bytes() const { return codes_bytes() + d_bytes() + static_cast<size_t>(nsb) * 16; }
+  size_t bytes() const { return codes_bytes() + d_bytes() + static_cast<size_t>(nsb) * kSideBytes; }
 };
+using Q4KLayout = KQuantLayout<16>;  // eight int16 bsum pairs
 
 void prep_q4_K(int64_t n_in, const uint8_t* x_row, uint8_t* out) {
   const Q4KLayout L(n_in);
@@ -172,13 +176,7 @@ float gemv_row_q4_K(const Q4KLayout& L, const uint8_t* w_row, const uint8_t* xp)
 // two rows together was faster in cache but slower from memory (the two
 // interleaved streams: 25 -> 22 GB/s on the 2048 x 151936 output matrix).
 
-struct Q6KLayout {
-  int64_t nsb;
-  explicit Q6KLayout(int64_t n_in) : nsb(n_in / kQK_K) {}
-  size_t codes_bytes() const { return static_cast<size_t>(nsb) * kQK_K; }
-  size_t d_bytes() const { return align32(static_cast<size_t>(nsb) * 4); }
-  size_t bytes() const { return codes_bytes() + d_bytes() + static_cast<size_t>(nsb) * 32; }
-};
+using Q6KLayout = KQuantLayout<32>;  // the sixteen int16 bsums
 
 void prep_q6_K(int64_t n_in, const uint8_t* x_row, uint8_t* out) {
   const Q6KLayout L(n_in);
@@ -190,46 +188,6 @@ void prep_q6_K(int64_t n_in, const uint8_t* x_row, uint8_t* out) {
     d[b] = x[b].d;
     std::memcpy(bsums + 32 * b, x[b].bsums, 32);
   }
-}
-
-// Integer dot of one Q6_K block with 256 activation codes, before d_w * d_x.
-inline __m256i q6k_block_dot(const BlockQ6_K& w, const uint8_t* xq, __m256i bsums) {
-  const __m256i low4 = _mm256_set1_epi8(0x0F);
-  const __m256i bits45 = _mm256_set1_epi8(0x30);
-  const __m256i sc16 =
-      _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w.scales)));
-  // Codes are stored +32: subtract 32 * sum(sc * bsum) at the end.
-  const __m256i off = _mm256_madd_epi16(sc16, bsums);
-  __m256i sumi = _mm256_setzero_si256();
-  for (int h = 0; h < 2; ++h) {
-    // int16 scales of this half in both 128-bit lanes; vpshufb then picks
-    // sc[2k] for the low lane and sc[2k+1] for the high one (in-lane, cheaper
-    // than a vpermd per 32 codes).
-    const __m256i sch = _mm256_permute4x64_epi64(sc16, h == 0 ? 0x44 : 0xEE);
-    const __m256i ql0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w.ql + 64 * h));
-    const __m256i ql1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w.ql + 64 * h + 32));
-    const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w.qh + 32 * h));
-    __m256i q[4];
-    q[0] = _mm256_or_si256(_mm256_and_si256(ql0, low4),
-                           _mm256_and_si256(_mm256_slli_epi16(qh, 4), bits45));
-    q[1] = _mm256_or_si256(_mm256_and_si256(ql1, low4),
-                           _mm256_and_si256(_mm256_slli_epi16(qh, 2), bits45));
-    q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low4),
-                           _mm256_and_si256(qh, bits45));
-    q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low4),
-                           _mm256_and_si256(_mm256_srli_epi16(qh, 2), bits45));
-    for (int k = 0; k < 4; ++k) {
-      const __m256i p = _mm256_maddubs_epi16(
-          q[k], _mm256_load_si256(reinterpret_cast<const __m256i*>(xq + 128 * h + 32 * k)));
-      const __m256i pick = _mm256_setr_epi8(
-          4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1,
-          4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 3, 4 * k + 2,
-          4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2,
-          4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3);
-      sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_shuffle_epi8(sch, pick)));
-    }
-  }
-  return _mm256_sub_epi32(sumi, _mm256_slli_epi32(off, 5));
 }
 
 float gemv_row_q6_K(const Q6KLayout& L, const uint8_t* w_row, const uint8_t* xp) {

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/cpu/blocks.h"
+
 namespace mosaic::kernels {
 
 static inline float hsum_ps_256(__m256 v) {
@@ -51,6 +53,48 @@ static inline __m128i q4k_unpack_scales_v(const uint8_t* packed) {
   const __m128i hi =
       _mm_and_si128(_mm_srli_epi32(b, 2), _mm_setr_epi32(0, 0x30303030, 0, 0x30303030));
   return _mm_or_si128(lo, hi);
+}
+
+// Q6_K: integer dot of one block with 256 activation codes (Q8_K order)
+// and their 16 bsums, before d_w * d_x. Shared by the per-row dot and the
+// gemv with prepared activations.
+static inline __m256i q6k_block_dot(const BlockQ6_K& w, const uint8_t* xq, __m256i bsums) {
+  const __m256i low4 = _mm256_set1_epi8(0x0F);
+  const __m256i bits45 = _mm256_set1_epi8(0x30);
+  const __m256i sc16 =
+      _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w.scales)));
+  // Codes are stored +32: subtract 32 * sum(sc * bsum) at the end.
+  const __m256i off = _mm256_madd_epi16(sc16, bsums);
+  __m256i sumi = _mm256_setzero_si256();
+  for (int h = 0; h < 2; ++h) {
+    // int16 scales of this half in both 128-bit lanes; vpshufb then picks
+    // sc[2k] for the low lane and sc[2k+1] for the high one (in-lane, cheaper
+    // than a vpermd per 32 codes).
+    const __m256i sch = _mm256_permute4x64_epi64(sc16, h == 0 ? 0x44 : 0xEE);
+    const __m256i ql0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w.ql + 64 * h));
+    const __m256i ql1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w.ql + 64 * h + 32));
+    const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w.qh + 32 * h));
+    __m256i q[4];
+    q[0] = _mm256_or_si256(_mm256_and_si256(ql0, low4),
+                           _mm256_and_si256(_mm256_slli_epi16(qh, 4), bits45));
+    q[1] = _mm256_or_si256(_mm256_and_si256(ql1, low4),
+                           _mm256_and_si256(_mm256_slli_epi16(qh, 2), bits45));
+    q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low4),
+                           _mm256_and_si256(qh, bits45));
+    q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low4),
+                           _mm256_and_si256(_mm256_srli_epi16(qh, 2), bits45));
+    for (int k = 0; k < 4; ++k) {
+      const __m256i p = _mm256_maddubs_epi16(
+          q[k], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + 128 * h + 32 * k)));
+      const __m256i pick = _mm256_setr_epi8(
+          4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1,
+          4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 3, 4 * k + 2,
+          4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2,
+          4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3);
+      sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, _mm256_shuffle_epi8(sch, pick)));
+    }
+  }
+  return _mm256_sub_epi32(sumi, _mm256_slli_epi32(off, 5));
 }
 
 }  // namespace mosaic::kernels

@@ -22,6 +22,7 @@ add_library(mosaic_engine STATIC
   blocks/rope.cpp
   blocks/head_linear.cpp
   blocks/latent_attention.cpp
+  blocks/latent_attention_expanded.cpp
   blocks/embedding.cpp
   blocks/output_head.cpp
   vision/vision_hparams.cpp

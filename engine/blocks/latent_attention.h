@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/model/kv_cache.h"
+#include "engine/model/weights.h"
 #include "kernels/cpu/matmul.h"
 #include "kernels/cpu/thread_pool.h"
 
@@ -41,5 +42,51 @@ struct LatentAttentionScratch {
 void attend_latent(kernels::ThreadPool& pool, const KvCache& kv, int64_t layer,
                    const LatentAttentionShape& shape, const float* q, int64_t n_tok, int64_t pos0,
                    float* out, LatentAttentionScratch& scratch);
+
+// ---- Expanded form (long prompts) ------------------------------------------
+// The absorbed form pays kv_lora + rope multiply-adds per (token, key, head)
+// for the scores and kv_lora for the values: cheap per key at decode, where
+// the cache is read once, but dear in a long prefill, where every token
+// meets every key. The expanded form first decompresses each cached key and
+// value per head (k_nope = k_b[h]^T c_kv, v = v_b[h] c_kv: a fixed cost per
+// key), after which a (token, key, head) costs nope + rope and v_dim, like
+// plain attention. The same cached latents are used, so both forms compute
+// the same function.
+
+// Per-head up-projections as deepseek2 files store them.
+struct LatentUpProjections {
+  const Weight* k_b = nullptr;  // {nope, kv_lora, n_head}: q_nope -> latent
+  const Weight* v_b = nullptr;  // {kv_lora, v_dim, n_head}: latent -> value
+  int64_t nope() const { return k_b->ne[0]; }
+  int64_t v_dim() const { return v_b->ne[1]; }
+};
+
+enum class LatentForm { Absorbed, Expanded };
+
+// The form with the lower estimated cost for n_tok tokens after pos0 cached
+// ones (multiply-adds, the absorbed value sum weighted by its slower kernel),
+// provided the expanded form's scratch fits its memory budget.
+LatentForm cheaper_latent_form(const LatentAttentionShape& shape, const LatentUpProjections& up,
+                               int64_t n_tok, int64_t pos0);
+
+struct ExpandedLatentScratch {
+  std::vector<float> latent;    // cached rows as floats (f16 caches), n_keys x latent
+  std::vector<float> k_b_t;     // k_b[h] transposed: n_head * nope rows of kv_lora
+  std::vector<float> v_b_rows;  // v_b[h] rows padded with zeros to latent width
+  std::vector<float> keys;      // per head: n_keys rows of [k_nope, k_pe]
+  std::vector<float> values_t;  // per head: v_dim rows of n_keys (transposed)
+  std::vector<float> scores;    // chunk tokens x n_head x n_keys
+  std::vector<kernels::MatmulTask> tasks;
+};
+
+// For each token t (position pos0 + t) and head h:
+//   out[t][h] = sum_p softmax_p(q[t][h] . [k_b[h]^T c_kv[p], k_pe[p]] * scale) v_b[h] c_kv[p]
+// over p <= pos0 + t, with [c_kv[p], k_pe[p]] the cached rows. q rows:
+// n_head * (nope + rope) floats per token (rope part rotated); out rows:
+// n_head * v_dim floats per token. Scratch grows on first use (prefill only).
+void attend_latent_expanded(kernels::ThreadPool& pool, const KvCache& kv, int64_t layer,
+                            const LatentAttentionShape& shape, const LatentUpProjections& up,
+                            const float* q, int64_t n_tok, int64_t pos0, float* out,
+                            ExpandedLatentScratch& scratch);
 
 }  // namespace mosaic

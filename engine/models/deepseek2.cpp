@@ -5,11 +5,13 @@
 //
 // MLA compresses each token's keys and values into one latent vector c_kv
 // (kv_lora_rank floats, RMS-normed) plus one small rotary key k_pe shared by
-// all heads. Only those (576 floats per layer for V3) are cached. Attention
-// runs in the "absorbed" form: each head's query is mapped into latent space
-// (q_lat = k_b[h] q_nope), scores are q_lat.c_kv + q_pe.k_pe, the weighted sum
-// of latents is mapped out per head with v_b[h]. This is the textbook
-// attention with k_nope = k_b[h]^T c_kv and v = v_b[h] c_kv, reassociated.
+// all heads. Only those (576 floats per layer for V3) are cached. Decode and
+// short batches run attention in the "absorbed" form: each head's query is
+// mapped into latent space (q_lat = k_b[h] q_nope), scores are q_lat.c_kv +
+// q_pe.k_pe, the weighted sum of latents is mapped out per head with v_b[h].
+// This is the textbook attention with k_nope = k_b[h]^T c_kv and v = v_b[h]
+// c_kv, reassociated; long prompts use that textbook ("expanded") form,
+// which costs less once many tokens meet many keys (cheaper_latent_form).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -53,6 +55,7 @@ struct Deepseek2Workspace : Workspace {
   LinearInput input, q_a_input;
   HeadLinearScratch k_b, v_b;
   LatentAttentionScratch attention;
+  ExpandedLatentScratch expanded;
   MoeScratch moe;
   FfnScratch dense;
   OutputHeadScratch head;
@@ -304,17 +307,23 @@ void Deepseek2::attention(ForwardContext& ctx, Deepseek2Workspace& ws, const Lay
     ctx.kv.store_k(il, pos, kv);
   });
 
-  // Queries in latent space: [k_b[h] q_nope, q_pe] per head.
-  per_head_linear(ctx.pool, L.k_b, ws.q.data(), head_q, n_tok, ws.q_abs.data(), latent, ws.k_b);
-  for (int64_t r = 0; r < n_tok * H; ++r) {
-    std::memcpy(ws.q_abs.data() + r * latent + hp_.kv_lora, ws.q.data() + r * head_q + hp_.nope,
-                hp_.n_rot * sizeof(float));
-  }
   const LatentAttentionShape shape{H, latent, hp_.kv_lora, hp_.kq_scale};
-  attend_latent(ctx.pool, ctx.kv, il, shape, ws.q_abs.data(), n_tok, pos0, ws.attn_lat.data(),
-                ws.attention);
-  per_head_linear(ctx.pool, L.v_b, ws.attn_lat.data(), hp_.kv_lora, n_tok, ws.attn.data(),
-                  hp_.v_dim, ws.v_b);
+  const LatentUpProjections up{&L.k_b, &L.v_b};
+  if (cheaper_latent_form(shape, up, n_tok, pos0) == LatentForm::Expanded) {
+    attend_latent_expanded(ctx.pool, ctx.kv, il, shape, up, ws.q.data(), n_tok, pos0,
+                           ws.attn.data(), ws.expanded);
+  } else {
+    // Queries in latent space: [k_b[h] q_nope, q_pe] per head.
+    per_head_linear(ctx.pool, L.k_b, ws.q.data(), head_q, n_tok, ws.q_abs.data(), latent, ws.k_b);
+    for (int64_t r = 0; r < n_tok * H; ++r) {
+      std::memcpy(ws.q_abs.data() + r * latent + hp_.kv_lora, ws.q.data() + r * head_q + hp_.nope,
+                  hp_.n_rot * sizeof(float));
+    }
+    attend_latent(ctx.pool, ctx.kv, il, shape, ws.q_abs.data(), n_tok, pos0, ws.attn_lat.data(),
+                  ws.attention);
+    per_head_linear(ctx.pool, L.v_b, ws.attn_lat.data(), hp_.kv_lora, n_tok, ws.attn.data(),
+                    hp_.v_dim, ws.v_b);
+  }
 
   const int64_t Ho = H * hp_.v_dim;
   ws.input.set(ws.attn.data(), n_tok, Ho, Ho);

@@ -85,18 +85,19 @@ synthetic::ModelSpec spec_for(const Case& c) {
 
 class Deepseek2ForwardTest : public ::testing::TestWithParam<Case> {};
 
-TEST_P(Deepseek2ForwardTest, MatchesTextbookReferenceAtEveryPosition) {
-  const Case& c = GetParam();
-  TempDir dir;
-  const std::string path = dir.file("model.gguf");
-  synthetic::write_model(spec_for(c), path);
+// The form of latent attention the engine picks for a batch of n_tok tokens
+// after pos0 cached ones on the tiny deepseek2 model.
+LatentForm engine_form(int64_t n_tok, int64_t pos0) {
+  const synthetic::ModelSpec s = tiny_deepseek2_spec(DType::F32);
+  Weight k_b, v_b;
+  k_b.ne = {s.qk_nope_dim, s.kv_lora_rank, s.n_head, 1};
+  v_b.ne = {s.kv_lora_rank, s.v_head_dim, s.n_head, 1};
+  const LatentAttentionShape shape{s.n_head, s.kv_lora_rank + s.qk_rope_dim, s.kv_lora_rank, 1.0f};
+  return cheaper_latent_form(shape, {&k_b, &v_b}, n_tok, pos0);
+}
 
-  const ReferenceResult expected =
-      reference_forward(path, kPrompt, Activations::RoundedLikeEngine,
-                        c.kv == MOSAIC_KV_F16 ? KvStorage::Half : KvStorage::Full);
-  ModelPtr model = load_model(path);
-  ASSERT_TRUE(model);
-  const auto got = all_logits(model.get(), kPrompt, 512, c.kv);
+void expect_matches(const Case& c, const std::vector<std::vector<float>>& got,
+                    const ReferenceResult& expected, const char* how) {
   ASSERT_EQ(got.size(), expected.logits.size());
   // Positions whose routing is a near-tie may legitimately pick another
   // expert after any rounding: not compared.
@@ -106,9 +107,32 @@ TEST_P(Deepseek2ForwardTest, MatchesTextbookReferenceAtEveryPosition) {
     if (expected.routing_margin[t] < min_margin) continue;
     ++compared;
     EXPECT_LT(relative_error(got[t], expected.logits[t]), c.tolerance)
-        << c.label << " position " << t;
+        << c.label << " " << how << " position " << t;
   }
   EXPECT_GE(compared * 4, got.size() * 3) << c.label << ": too few well-conditioned positions";
+}
+
+// The whole prompt in one batch (the expanded form of latent attention at
+// this length) and one token at a time (the absorbed form, matrix-vector
+// products), each against the reference rounding where that form rounds.
+TEST_P(Deepseek2ForwardTest, MatchesTextbookReferenceAtEveryPosition) {
+  const Case& c = GetParam();
+  TempDir dir;
+  const std::string path = dir.file("model.gguf");
+  synthetic::write_model(spec_for(c), path);
+  const KvStorage kv = c.kv == MOSAIC_KV_F16 ? KvStorage::Half : KvStorage::Full;
+  ModelPtr model = load_model(path);
+  ASSERT_TRUE(model);
+
+  const int64_t n = static_cast<int64_t>(kPrompt.size());
+  ASSERT_EQ(engine_form(n, 0), LatentForm::Expanded) << "the prompt no longer covers that form";
+  ASSERT_EQ(engine_form(1, n - 1), LatentForm::Absorbed);
+  const ReferenceResult expanded =
+      reference_forward(path, kPrompt, Activations::RoundedLikeEngine, kv, LatentForm::Expanded);
+  expect_matches(c, all_logits(model.get(), kPrompt, 512, c.kv), expanded, "one batch");
+  const ReferenceResult absorbed =
+      reference_forward(path, kPrompt, Activations::RoundedLikeEngine, kv, LatentForm::Absorbed);
+  expect_matches(c, all_logits(model.get(), kPrompt, 1, c.kv), absorbed, "token by token");
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, Deepseek2ForwardTest, ::testing::ValuesIn(kCases),
@@ -116,7 +140,7 @@ INSTANTIATE_TEST_SUITE_P(Variants, Deepseek2ForwardTest, ::testing::ValuesIn(kCa
 
 // Feeding one token at a time (the decode path: matrix-vector products, the
 // absorbed attention over a growing latent cache) must give what one prefill
-// of the whole prompt gives.
+// of the whole prompt (the expanded form) gives.
 TEST(Deepseek2ConsistencyTest, IncrementalDecodeEqualsFullPrefill) {
   for (const Case& c : {kCases[0], kCases[1]}) {
     TempDir dir;
@@ -136,16 +160,19 @@ TEST(Deepseek2ConsistencyTest, IncrementalDecodeEqualsFullPrefill) {
   }
 }
 
+// Quantized decode (matrix-vector products) against small prefill batches:
+// both use the absorbed form, so they round the same activations.
 TEST(Deepseek2ConsistencyTest, QuantizedDecodeIsCloseToPrefill) {
   TempDir dir;
   const std::string path = dir.file("q8.gguf");
   synthetic::write_model(spec_for(kCases[5]), path);
   ModelPtr model = load_model(path);
   ASSERT_TRUE(model);
-  const auto full = all_logits(model.get(), kPrompt, 512, MOSAIC_KV_F16);
+  ASSERT_EQ(engine_form(3, 11), LatentForm::Absorbed);
+  const auto in_threes = all_logits(model.get(), kPrompt, 3, MOSAIC_KV_F16);
   const auto one_by_one = all_logits(model.get(), kPrompt, 1, MOSAIC_KV_F16);
-  for (size_t t = 0; t < full.size(); ++t) {
-    EXPECT_LT(relative_error(one_by_one[t], full[t]), 2e-2) << "position " << t;
+  for (size_t t = 0; t < in_threes.size(); ++t) {
+    EXPECT_LT(relative_error(one_by_one[t], in_threes[t]), 2e-2) << "position " << t;
   }
 }
 

@@ -39,11 +39,11 @@ void rope(double* x, const Vec& freq, const int64_t pos[3], const std::vector<in
 }  // namespace
 
 ReferenceResult reference_forward(const std::string& path, const std::vector<int32_t>& tokens,
-                                  Activations activations, KvStorage kv) {
+                                  Activations activations, KvStorage kv, LatentForm latent_form) {
   {
     const gguf::GgufFile f = gguf::GgufFile::open(path);
     if (f.metadata().get_string("general.architecture").value() == "deepseek2") {
-      return reference_forward_deepseek2(f, tokens, activations, kv);
+      return reference_forward_deepseek2(f, tokens, activations, kv, latent_form);
     }
   }
   std::vector<ReferenceInput> inputs(tokens.size());

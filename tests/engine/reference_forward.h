@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/blocks/latent_attention.h"
 #include "engine/gguf/gguf_reader.h"
 
 namespace mosaic::testing {
@@ -26,8 +27,13 @@ enum class KvStorage { Full, Half };
 
 // Every position of `tokens` for the qwen3moe or deepseek2 model at `path`,
 // computed plainly in double precision (see reference_forward*.cpp).
+// latent_form (deepseek2 only): which form of latent attention the engine
+// used, so that RoundedLikeEngine rounds where it did (the absorbed form
+// rounds q_nope and the attention-weighted latent; the expanded form rounds
+// neither).
 ReferenceResult reference_forward(const std::string& path, const std::vector<int32_t>& tokens,
-                                  Activations activations, KvStorage kv);
+                                  Activations activations, KvStorage kv,
+                                  LatentForm latent_form = LatentForm::Absorbed);
 
 // One input position for the multimodal reference: a token, or an image row
 // (the input embedding followed by its DeepStack slices), with its three
@@ -47,6 +53,7 @@ ReferenceResult reference_forward_inputs(const std::string& path,
 // The deepseek2 part, in the textbook (non-absorbed) form of its attention.
 ReferenceResult reference_forward_deepseek2(const gguf::GgufFile& file,
                                             const std::vector<int32_t>& tokens,
-                                            Activations activations, KvStorage kv);
+                                            Activations activations, KvStorage kv,
+                                            LatentForm latent_form);
 
 }  // namespace mosaic::testing

@@ -2,7 +2,8 @@
 // multi-head latent attention: every position's per-head keys and values are
 // expanded from the cached latent (k_nope = k_b^T c_kv, v = v_b c_kv, or the
 // single legacy kv_b), then ordinary softmax attention. The engine computes
-// the same thing reassociated ("absorbed": queries mapped into latent space),
+// the same thing reassociated ("absorbed": queries mapped into latent space)
+// for short batches, and in this textbook form ("expanded") for long ones,
 // so agreement checks both the algebra and the bookkeeping.
 //
 // YaRN follows the published formulation (as in DeepSeek's reference code):
@@ -100,7 +101,8 @@ Vec swiglu_ffn(const Reader& r, const std::string& gate, const std::string& up,
 
 ReferenceResult reference_forward_deepseek2(const gguf::GgufFile& f,
                                             const std::vector<int32_t>& tokens, Activations act,
-                                            KvStorage kv) {
+                                            KvStorage kv, LatentForm latent_form) {
+  const bool absorbed = latent_form == LatentForm::Absorbed;
   const Hparams hp = read_hparams(f.metadata());
   const Reader r(f);
   const int64_t T = static_cast<int64_t>(tokens.size());
@@ -179,13 +181,13 @@ ReferenceResult reference_forward_deepseek2(const gguf::GgufFile& f,
         v[p][h] = plain_matvec(v_b[h], c_kv[p]);
       }
     }
-    // With a quantized v_b the engine rounds the attention-weighted latent to
-    // 8 bits before applying v_b; that rounding only exists in the
+    // With a quantized v_b the absorbed form rounds the attention-weighted
+    // latent to 8 bits before applying v_b; that rounding only exists in the
     // reassociated order, so to mirror it the value side is computed as
     // v_b (sum_p s_p c_kv[p]) - the same value in exact arithmetic. Keys stay
     // textbook; F32/F16 files check both sides in textbook form.
     const bool reassociate_values =
-        act == Activations::RoundedLikeEngine &&
+        act == Activations::RoundedLikeEngine && absorbed &&
         kernels::type_traits(v_b[0].type).vec_dot_type != kernels::DType::F32;
 
     const Matrix wo = r.matrix(b + "attn_output.weight");
@@ -196,7 +198,7 @@ ReferenceResult reference_forward_deepseek2(const gguf::GgufFile& f,
         // The engine hands q_nope to k_b: rounded like an activation of k_b
         // (legacy files: k_b is widened to f32 at load, no rounding).
         Vec qn(qh, qh + nope);
-        if (act == Activations::RoundedLikeEngine && !legacy) {
+        if (act == Activations::RoundedLikeEngine && absorbed && !legacy) {
           qn = round_activations(k_b[h].type, qn);
         }
         Vec s(t + 1);

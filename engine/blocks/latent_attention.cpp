@@ -13,10 +13,14 @@ namespace mosaic {
 constexpr int64_t kScoreFloatsBudget = int64_t{2} << 20;
 constexpr int64_t kMaxChunkTokens = 16;
 
+int64_t score_chunk_tokens(int64_t n_head, int64_t n_keys, int64_t max_tokens) {
+  return std::clamp<int64_t>(kScoreFloatsBudget / std::max<int64_t>(1, n_head * n_keys), 1,
+                             max_tokens);
+}
+
 void LatentAttentionScratch::prepare(int64_t n_head, int64_t ctx) {
   n_ctx = ctx;
-  chunk_tokens = std::clamp<int64_t>(kScoreFloatsBudget / std::max<int64_t>(1, n_head * ctx), 1,
-                                     kMaxChunkTokens);
+  chunk_tokens = score_chunk_tokens(n_head, ctx, kMaxChunkTokens);
   scores.assign(static_cast<size_t>(chunk_tokens * n_head * ctx), 0.0f);
 }
 

@@ -27,6 +27,11 @@ struct LatentAttentionShape {
   float scale = 1.0f;   // applied to q.k
 };
 
+// Tokens whose score rows (n_head rows of n_keys floats each) are computed
+// together: as many as fit about 8 MiB of scores, at least 1, at most
+// max_tokens. Shared by the absorbed and the expanded form.
+int64_t score_chunk_tokens(int64_t n_head, int64_t n_keys, int64_t max_tokens);
+
 struct LatentAttentionScratch {
   std::vector<float> scores;  // chunk_tokens * n_head rows of n_ctx
   int64_t n_ctx = 0;

@@ -17,8 +17,7 @@ using kernels::DType;
 // The expanded scratch is allocated on demand: beyond this the call keeps
 // the absorbed form (DeepSeek-V3's 128 heads reach it at about 1600 keys).
 constexpr uint64_t kExpandedBudgetBytes = uint64_t{256} << 20;
-// Score rows of one chunk of tokens, as in the absorbed form.
-constexpr int64_t kScoreFloatsBudget = int64_t{2} << 20;
+// At most this many tokens' score rows at once (score_chunk_tokens).
 constexpr int64_t kMaxChunkTokens = 64;
 
 struct Dims {
@@ -34,10 +33,9 @@ struct Dims {
 };
 
 uint64_t expanded_bytes(const Dims& d, int64_t n_keys) {
-  const int64_t chunk =
-      std::max<int64_t>(1, kScoreFloatsBudget / std::max<int64_t>(1, d.H * n_keys));
+  const int64_t chunk = score_chunk_tokens(d.H, n_keys, kMaxChunkTokens);
   const int64_t floats = n_keys * d.L + d.H * d.nope * d.C + d.H * d.v * d.L + d.H * n_keys * d.Dk +
-                         d.H * d.v * n_keys + std::min(chunk, kMaxChunkTokens) * d.H * n_keys;
+                         d.H * d.v * n_keys + chunk * d.H * n_keys;
   return static_cast<uint64_t>(floats) * sizeof(float);
 }
 
@@ -137,8 +135,7 @@ void attend_latent_expanded(kernels::ThreadPool& pool, const KvCache& kv, int64_
                                        n_keys};
   kernels::matmul_tasks(pool, kv_type, d.L, n_keys, {&value_task, 1});
 
-  const int64_t chunk_tokens =
-      std::clamp<int64_t>(kScoreFloatsBudget / (d.H * n_keys), 1, kMaxChunkTokens);
+  const int64_t chunk_tokens = score_chunk_tokens(d.H, n_keys, kMaxChunkTokens);
   float* scores = grown(s.scores, chunk_tokens * d.H * n_keys);
   for (int64_t t0 = 0; t0 < n_tok; t0 += chunk_tokens) {
     const int64_t n_chunk = std::min(chunk_tokens, n_tok - t0);

@@ -13,16 +13,36 @@
 namespace mosaic {
 namespace {
 
-void check(kernels::DType kv_type, int64_t n_head, int64_t pos0, int64_t n_tok, int n_threads) {
-  const int64_t C = 64, R = 16, L = C + R, n_ctx = 40;
-  KvCache kv({2, L, 0}, n_ctx, kv_type);
+// Cached rows 0..n_rows-1 of layer 1 (the layer every check reads).
+void fill_rows(KvCache& kv, int64_t n_rows) {
+  const int64_t L = kv.layout().k_width;
   std::vector<float> row(L);
-  for (int64_t p = 0; p < pos0 + n_tok; ++p) {
+  for (int64_t p = 0; p < n_rows; ++p) {
     for (int64_t i = 0; i < L; ++i) row[i] = std::sin(0.37f * p + 0.11f * i);
     kv.store_k(1, p, row.data());
   }
-  std::vector<float> q(n_tok * n_head * L);
+}
+
+std::vector<float> queries(int64_t n) {
+  std::vector<float> q(n);
   for (size_t i = 0; i < q.size(); ++i) q[i] = std::cos(0.23f * i);
+  return q;
+}
+
+// Element i of cached row p as stored (rounded to f16 when the cache is f16).
+double cached(const KvCache& kv, int64_t p, int64_t i) {
+  const uint8_t* r = kv.k_row(1, p);
+  if (kv.type() == kernels::DType::F16) {
+    return kernels::fp16_to_fp32(reinterpret_cast<const uint16_t*>(r)[i]);
+  }
+  return reinterpret_cast<const float*>(r)[i];
+}
+
+void check(kernels::DType kv_type, int64_t n_head, int64_t pos0, int64_t n_tok, int n_threads) {
+  const int64_t C = 64, R = 16, L = C + R, n_ctx = 40;
+  KvCache kv({2, L, 0}, n_ctx, kv_type);
+  fill_rows(kv, pos0 + n_tok);
+  const std::vector<float> q = queries(n_tok * n_head * L);
   const float scale = 0.3f;
 
   kernels::ThreadPool pool(n_threads);
@@ -31,14 +51,6 @@ void check(kernels::DType kv_type, int64_t n_head, int64_t pos0, int64_t n_tok, 
   std::vector<float> out(n_tok * n_head * C, -1.0f);
   attend_latent(pool, kv, 1, {n_head, L, C, scale}, q.data(), n_tok, pos0, out.data(), scratch);
 
-  // The cache rows as stored (rounded to f16 when the cache is f16).
-  auto cached = [&](int64_t p, int64_t i) -> double {
-    const uint8_t* r = kv.k_row(1, p);
-    if (kv_type == kernels::DType::F16) {
-      return kernels::fp16_to_fp32(reinterpret_cast<const uint16_t*>(r)[i]);
-    }
-    return reinterpret_cast<const float*>(r)[i];
-  };
   for (int64_t t = 0; t < n_tok; ++t) {
     const int64_t n_keys = pos0 + t + 1;
     for (int64_t h = 0; h < n_head; ++h) {
@@ -47,14 +59,14 @@ void check(kernels::DType kv_type, int64_t n_head, int64_t pos0, int64_t n_tok, 
       double mx = -1e300, z = 0;
       for (int64_t p = 0; p < n_keys; ++p) {
         double d = 0;
-        for (int64_t i = 0; i < L; ++i) d += qh[i] * cached(p, i);
+        for (int64_t i = 0; i < L; ++i) d += qh[i] * cached(kv, p, i);
         s[p] = d * scale;
         mx = std::max(mx, s[p]);
       }
       for (double& v : s) z += (v = std::exp(v - mx));
       for (int64_t c = 0; c < C; ++c) {
         double o = 0;
-        for (int64_t p = 0; p < n_keys; ++p) o += s[p] / z * cached(p, c);
+        for (int64_t p = 0; p < n_keys; ++p) o += s[p] / z * cached(kv, p, c);
         EXPECT_NEAR(out[(t * n_head + h) * C + c], o, 1e-4)
             << "t" << t << " h" << h << " c" << c << " heads " << n_head;
       }
@@ -112,13 +124,8 @@ void check_expanded(kernels::DType w_type, kernels::DType kv_type, int64_t n_hea
                     int64_t n_tok) {
   const int64_t C = 64, R = 16, L = C + R, nope = 32, v = 32, Dk = nope + R, n_ctx = 160;
   KvCache kv({2, L, 0}, n_ctx, kv_type);
-  std::vector<float> row(L);
-  for (int64_t p = 0; p < pos0 + n_tok; ++p) {
-    for (int64_t i = 0; i < L; ++i) row[i] = std::sin(0.37f * p + 0.11f * i);
-    kv.store_k(1, p, row.data());
-  }
-  std::vector<float> q(n_tok * n_head * Dk);
-  for (size_t i = 0; i < q.size(); ++i) q[i] = std::cos(0.23f * i);
+  fill_rows(kv, pos0 + n_tok);
+  const std::vector<float> q = queries(n_tok * n_head * Dk);
   const float scale = 0.3f;
   const UpWeights u = make_up(w_type, n_head, nope, C, v);
   const LatentUpProjections up{&u.kb, &u.vb};
@@ -129,13 +136,6 @@ void check_expanded(kernels::DType w_type, kernels::DType kv_type, int64_t n_hea
   attend_latent_expanded(pool, kv, 1, {n_head, L, C, scale}, up, q.data(), n_tok, pos0, out.data(),
                          scratch);
 
-  auto cached = [&](int64_t p, int64_t i) -> double {
-    const uint8_t* r = kv.k_row(1, p);
-    if (kv_type == kernels::DType::F16) {
-      return kernels::fp16_to_fp32(reinterpret_cast<const uint16_t*>(r)[i]);
-    }
-    return reinterpret_cast<const float*>(r)[i];
-  };
   const int64_t n_keys = pos0 + n_tok;
   for (int64_t h = 0; h < n_head; ++h) {
     // Textbook keys and values of this head.
@@ -143,13 +143,13 @@ void check_expanded(kernels::DType w_type, kernels::DType kv_type, int64_t n_hea
     for (int64_t p = 0; p < n_keys; ++p) {
       for (int64_t i = 0; i < nope; ++i) {
         double d = 0;
-        for (int64_t c = 0; c < C; ++c) d += weight_at(u.kb, h, c, i) * cached(p, c);
+        for (int64_t c = 0; c < C; ++c) d += weight_at(u.kb, h, c, i) * cached(kv, p, c);
         k[p * Dk + i] = d;
       }
-      for (int64_t i = 0; i < R; ++i) k[p * Dk + nope + i] = cached(p, C + i);
+      for (int64_t i = 0; i < R; ++i) k[p * Dk + nope + i] = cached(kv, p, C + i);
       for (int64_t j = 0; j < v; ++j) {
         double d = 0;
-        for (int64_t c = 0; c < C; ++c) d += weight_at(u.vb, h, j, c) * cached(p, c);
+        for (int64_t c = 0; c < C; ++c) d += weight_at(u.vb, h, j, c) * cached(kv, p, c);
         val[p * v + j] = d;
       }
     }
